@@ -1,0 +1,261 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Logger } from '@sitrep/telemetry';
+import type { Bus, BusReadiness, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from './bus.js';
+import { BusError } from './bus-error.js';
+import { InFlight } from './timeout.js';
+
+export interface EmbeddedBusOptions {
+  /** SQLite file; created with its folder if missing. */
+  readonly path: string;
+  readonly logger: Logger;
+  /** How often idle consumers look for records written by another process. */
+  readonly pollIntervalMs?: number;
+  /** Wait before re-delivering a message whose handler threw. */
+  readonly retryBackoffMs?: number;
+}
+
+interface MessageRow {
+  offset: number;
+  key: string | null;
+  value: string;
+  headers: string;
+  timestamp: number;
+}
+
+const BATCH = 100;
+
+/**
+ * A single-machine stand-in for Kafka, so Sitrep runs with no external server: one SQLite file
+ * in WAL mode with synchronous=FULL, so a publish that returned is on disk. Each topic is a
+ * single ordered log (one partition); consumer groups keep their committed offsets in the same
+ * file, so a restart resumes where it stopped. One member per group: it is for one process.
+ */
+export class EmbeddedBus implements Bus {
+  readonly kind = 'embedded';
+  private db: DatabaseSync | undefined;
+  private readonly events = new EventEmitter();
+  private readonly inFlight = new InFlight();
+  private readonly activeGroups = new Set<string>();
+  private readonly subscriptions = new Set<Subscription>();
+  private closing = false;
+  private statements:
+    | {
+        topicOffset: StatementSync;
+        insertTopic: StatementSync;
+        bumpTopic: StatementSync;
+        insertMessage: StatementSync;
+        readMessages: StatementSync;
+        groupOffset: StatementSync;
+        commitOffset: StatementSync;
+      }
+    | undefined;
+
+  constructor(private readonly options: EmbeddedBusOptions) {
+    this.events.setMaxListeners(0);
+  }
+
+  start(topics: readonly TopicSpec[]): Promise<void> {
+    try {
+      if (!this.db) this.open();
+      const statements = this.requireOpen();
+      for (const topic of topics) statements.insertTopic.run(topic.name);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(
+        error instanceof BusError
+          ? error
+          : new BusError(`cannot open ${this.options.path}: ${(error as Error).message}`, 'unknown', false, { cause: error }),
+      );
+    }
+  }
+
+  private open(): void {
+    mkdirSync(dirname(this.options.path), { recursive: true });
+    const db = new DatabaseSync(this.options.path);
+    db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      PRAGMA busy_timeout = 5000;
+      CREATE TABLE IF NOT EXISTS bus_topics (name TEXT PRIMARY KEY, next_offset INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS bus_messages (
+        topic TEXT NOT NULL, offset INTEGER NOT NULL, key TEXT, value TEXT NOT NULL,
+        headers TEXT NOT NULL, timestamp INTEGER NOT NULL, PRIMARY KEY (topic, offset)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS bus_group_offsets (
+        group_id TEXT NOT NULL, topic TEXT NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (group_id, topic)
+      ) WITHOUT ROWID;
+    `);
+    this.statements = {
+      topicOffset: db.prepare('SELECT next_offset AS next FROM bus_topics WHERE name = ?'),
+      insertTopic: db.prepare('INSERT OR IGNORE INTO bus_topics (name) VALUES (?)'),
+      bumpTopic: db.prepare('UPDATE bus_topics SET next_offset = ? WHERE name = ?'),
+      insertMessage: db.prepare(
+        'INSERT INTO bus_messages (topic, offset, key, value, headers, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      readMessages: db.prepare(
+        'SELECT offset, key, value, headers, timestamp FROM bus_messages WHERE topic = ? AND offset >= ? ORDER BY offset LIMIT ?',
+      ),
+      groupOffset: db.prepare('SELECT next_offset AS next FROM bus_group_offsets WHERE group_id = ? AND topic = ?'),
+      commitOffset: db.prepare(
+        `INSERT INTO bus_group_offsets (group_id, topic, next_offset) VALUES (?, ?, ?)
+         ON CONFLICT (group_id, topic) DO UPDATE SET next_offset = excluded.next_offset`,
+      ),
+    };
+    this.db = db;
+  }
+
+  private requireOpen(): NonNullable<EmbeddedBus['statements']> {
+    if (this.closing) throw new BusError('the bus is closing', 'closed', true);
+    if (!this.statements) throw new BusError('the embedded bus is not started', 'not_ready', true);
+    return this.statements;
+  }
+
+  private topicEnd(topic: string): number {
+    const row = this.requireOpen().topicOffset.get(topic) as { next: number } | undefined;
+    if (row === undefined) throw new BusError(`unknown topic ${topic}`, 'protocol', false);
+    return row.next;
+  }
+
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    try {
+      const statements = this.requireOpen();
+      const db = this.db as DatabaseSync;
+      if (messages.length === 0) return Promise.resolve();
+      const now = Date.now();
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        let offset = this.topicEnd(topic);
+        for (const message of messages) {
+          statements.insertMessage.run(topic, offset, message.key, message.value, JSON.stringify(message.headers ?? {}), now);
+          offset += 1;
+        }
+        statements.bumpTopic.run(offset, topic);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+      this.events.emit('published', topic);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(
+        error instanceof BusError
+          ? error
+          : new BusError(`publish to ${topic} failed: ${(error as Error).message}`, 'unknown', true, { cause: error }),
+      );
+    }
+  }
+
+  subscribe(options: SubscribeOptions): Promise<Subscription> {
+    try {
+      const statements = this.requireOpen();
+      if (this.activeGroups.has(options.groupId)) {
+        throw new BusError(`group ${options.groupId} already has a member; the embedded bus allows one`, 'protocol', false);
+      }
+      for (const topic of options.topics) {
+        const committed = statements.groupOffset.get(options.groupId, topic) as { next: number } | undefined;
+        // Like Kafka's auto.offset.reset: a new group starts at the beginning or at the current end,
+        // and that position is committed at once so a restart does not skip or repeat.
+        if (committed === undefined) {
+          statements.commitOffset.run(options.groupId, topic, options.fromBeginning ? 0 : this.topicEnd(topic));
+        }
+      }
+      this.activeGroups.add(options.groupId);
+      const subscription = this.runGroup(options);
+      this.subscriptions.add(subscription);
+      return Promise.resolve(subscription);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private runGroup(options: SubscribeOptions): Subscription {
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const onPublish = (topic: string): void => {
+      if (options.topics.includes(topic)) wake?.();
+    };
+    this.events.on('published', onPublish);
+    const sleep = (ms: number): Promise<void> =>
+      new Promise((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done(): void {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        }
+        wake = done;
+      });
+
+    const deliverAvailable = async (): Promise<number> => {
+      const statements = this.requireOpen();
+      let delivered = 0;
+      for (const topic of options.topics) {
+        const from = (statements.groupOffset.get(options.groupId, topic) as { next: number }).next;
+        const rows = statements.readMessages.all(topic, from, BATCH) as unknown as MessageRow[];
+        for (const row of rows) {
+          if (stopped) return delivered;
+          const message: IncomingMessage = {
+            topic,
+            partition: 0,
+            offset: String(row.offset),
+            key: row.key,
+            value: row.value,
+            headers: JSON.parse(row.headers) as Record<string, string>,
+            timestamp: new Date(row.timestamp),
+          };
+          await options.eachMessage(message);
+          statements.commitOffset.run(options.groupId, topic, row.offset + 1);
+          delivered += 1;
+        }
+      }
+      return delivered;
+    };
+
+    const loop = async (): Promise<void> => {
+      while (!stopped) {
+        try {
+          const delivered = await deliverAvailable();
+          if (delivered === 0 && !stopped) await sleep(this.options.pollIntervalMs ?? 500);
+        } catch (error) {
+          if (stopped) return;
+          this.options.logger.error('embedded consumer handler failed; will redeliver', { group: options.groupId, error });
+          await sleep(this.options.retryBackoffMs ?? 1000);
+        }
+      }
+    };
+    const running = this.inFlight.track(loop());
+
+    const subscription: Subscription = {
+      close: async () => {
+        if (stopped) return;
+        stopped = true;
+        wake?.();
+        this.events.off('published', onPublish);
+        await running;
+        this.activeGroups.delete(options.groupId);
+        this.subscriptions.delete(subscription);
+      },
+    };
+    return subscription;
+  }
+
+  readiness(): Promise<BusReadiness> {
+    if (this.closing) return Promise.resolve({ ready: false, detail: 'closing' });
+    if (!this.db) return Promise.resolve({ ready: false, detail: 'not started' });
+    return Promise.resolve({ ready: true, detail: `embedded bus at ${this.options.path}` });
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    this.closing = true;
+    await this.inFlight.drain();
+    this.db?.close();
+    this.db = undefined;
+    this.statements = undefined;
+  }
+}

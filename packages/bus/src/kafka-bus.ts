@@ -1,0 +1,202 @@
+import kafkajs from 'kafkajs';
+import type { Admin, Consumer, IHeaders, Kafka, LogEntry, Producer } from 'kafkajs';
+import type { Logger } from '@sitrep/telemetry';
+import type { Bus, BusReadiness, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from './bus.js';
+import { BusError, type BusErrorClass } from './bus-error.js';
+import { InFlight, withTimeout } from './timeout.js';
+
+const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Bound on one publish, retries included; past it the caller gets a retriable BusError. */
+  readonly publishTimeoutMs: number;
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly logger: Logger;
+}
+
+const READINESS_CACHE_MS = 2000;
+
+function errorChain(error: unknown): { name: string; retriable?: boolean }[] {
+  const chain: { name: string; retriable?: boolean }[] = [];
+  let current: unknown = error;
+  while (current instanceof Error && chain.length < 10) {
+    chain.push(current as Error & { retriable?: boolean });
+    current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
+  }
+  return chain;
+}
+
+/** Maps kafkajs' error zoo to our fixed classes (kafkajs nests the real cause in NumberOfRetriesExceeded). */
+export function classifyKafkaError(error: unknown): { errorClass: BusErrorClass; retriable: boolean } {
+  const chain = errorChain(error);
+  const names = chain.map((entry) => entry.name);
+  if (names.some((name) => /Connection|BrokerNotFound|ConnectionClosed/.test(name))) {
+    return { errorClass: 'connection', retriable: true };
+  }
+  if (names.some((name) => /Timeout/.test(name))) return { errorClass: 'timeout', retriable: true };
+  if (names.includes('KafkaJSProtocolError')) {
+    return { errorClass: 'protocol', retriable: chain.some((entry) => entry.retriable === true) };
+  }
+  if (names.includes('KafkaJSNumberOfRetriesExceeded')) return { errorClass: 'unknown', retriable: true };
+  return { errorClass: 'unknown', retriable: chain.some((entry) => entry.retriable === true) };
+}
+
+function toBusError(error: unknown, what: string): BusError {
+  if (error instanceof BusError) return error;
+  const { errorClass, retriable } = classifyKafkaError(error);
+  return new BusError(`${what}: ${(error as Error).message}`, errorClass, retriable, { cause: error });
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+/**
+ * The Kafka adapter. Publishes with acks=all and does NOT use kafkajs' idempotent producer: it
+ * has known bugs with concurrent sends (kafkajs #1005, #598). Duplicates from retries are instead
+ * harmless because every record carries a stable id header that consumers de-duplicate on.
+ */
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka';
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly logger: Logger;
+  private readonly inFlight = new InFlight();
+  private readonly consumers = new Set<Consumer>();
+  private started = false;
+  private closing = false;
+  private lastReadiness: { at: number; value: BusReadiness } | undefined;
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.logger = options.logger.child({ component: 'kafka' });
+    const logger = this.logger;
+    this.kafka = new KafkaClient({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
+      requestTimeout: options.requestTimeoutMs ?? 10000,
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, namespace, log }: LogEntry) => {
+          const { message, ...fields } = log;
+          const method = level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'debug';
+          logger[method](message, { ...fields, namespace });
+        },
+    });
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: false,
+      // Java's murmur2 partitioner, so Sitrep and Java clients agree on key -> partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  async start(topics: readonly TopicSpec[]): Promise<void> {
+    try {
+      await this.producer.connect();
+      await this.admin.connect();
+      const created = await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((spec) => ({
+          topic: spec.name,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor,
+        })),
+      });
+      if (created) this.logger.info('created topics', { topics: topics.map((spec) => spec.name) });
+      this.started = true;
+    } catch (error) {
+      throw toBusError(error, 'cannot start the Kafka bus');
+    }
+  }
+
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.closing) return Promise.reject(new BusError('the bus is closing', 'closed', true));
+    if (!this.started) return Promise.reject(new BusError('not connected to Kafka yet', 'not_ready', true));
+    if (messages.length === 0) return Promise.resolve();
+    const send = this.producer
+      .send({
+        topic,
+        acks: -1,
+        timeout: this.options.requestTimeoutMs ?? 10000,
+        messages: messages.map((message) => ({ key: message.key, value: message.value, headers: { ...message.headers } })),
+      })
+      .then(() => undefined);
+    // A send that outlives the timeout may still land; the caller's retry then makes a duplicate,
+    // which consumers drop by id. Losing an alert would be worse than repeating one.
+    return this.inFlight.track(
+      withTimeout(send, this.options.publishTimeoutMs, () =>
+        new BusError(`Kafka did not acknowledge within ${this.options.publishTimeoutMs} ms`, 'timeout', true),
+      ).catch((error: unknown) => {
+        throw toBusError(error, `publish to ${topic} failed`);
+      }),
+    );
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+      await consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          const incoming: IncomingMessage = {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            value: message.value?.toString() ?? '',
+            headers: decodeHeaders(message.headers),
+            timestamp: new Date(Number(message.timestamp)),
+          };
+          await options.eachMessage(incoming);
+        },
+      });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw toBusError(error, `cannot subscribe group ${options.groupId}`);
+    }
+    this.consumers.add(consumer);
+    return {
+      close: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async readiness(): Promise<BusReadiness> {
+    if (!this.started) return { ready: false, detail: 'connecting to Kafka' };
+    const cached = this.lastReadiness;
+    if (cached && Date.now() - cached.at < READINESS_CACHE_MS) return cached.value;
+    let value: BusReadiness;
+    try {
+      const cluster = await withTimeout(this.admin.describeCluster(), 2000, () => new Error('timed out'));
+      value = { ready: true, detail: `Kafka cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s)` };
+    } catch (error) {
+      value = { ready: false, detail: `Kafka unreachable: ${(error as Error).message}` };
+    }
+    this.lastReadiness = { at: Date.now(), value };
+    return value;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.inFlight.drain();
+    await Promise.allSettled([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { parseWith, type ParseResult } from './validation.js';
+
+export const ALERT_RECORD_SCHEMA_NAME = 'sitrep.alert.v1';
+
+/**
+ * One alert as Sitrep received it, the value of each record on `sitrep.alerts.v1`. Documented as
+ * JSON Schema in alertRecordJsonSchema (and README.md of this package); additive changes only,
+ * anything else is a new topic version.
+ */
+export interface AlertRecordV1 {
+  readonly schema: typeof ALERT_RECORD_SCHEMA_NAME;
+  /** Stable occurrence id: equal for every re-delivery of the same alert state. */
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly status: 'firing' | 'resolved';
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly startsAt: string;
+  /** Null while firing. */
+  readonly endsAt: string | null;
+  readonly generatorURL: string | null;
+  readonly receivedAt: string;
+  /** What the record is keyed by: the scope label and its value (e.g. service=auth). */
+  readonly scope: { readonly label: string; readonly value: string };
+  readonly notification: {
+    readonly groupKey: string;
+    readonly receiver: string;
+    readonly status: 'firing' | 'resolved';
+    readonly externalURL: string;
+    readonly groupLabels: Readonly<Record<string, string>>;
+    readonly truncatedAlerts: number;
+  };
+}
+
+const isoInstant = z.iso.datetime({ offset: false });
+const labels = z.record(z.string(), z.string());
+
+/** For consumers: parses and checks a record read from the topic. */
+export const alertRecordSchema = z.object({
+  schema: z.literal(ALERT_RECORD_SCHEMA_NAME),
+  id: z.string().regex(/^[0-9a-f]{32}$/),
+  fingerprint: z.string().min(1),
+  status: z.enum(['firing', 'resolved']),
+  labels,
+  annotations: labels,
+  startsAt: isoInstant,
+  endsAt: isoInstant.nullable(),
+  generatorURL: z.string().nullable(),
+  receivedAt: isoInstant,
+  scope: z.object({ label: z.string(), value: z.string() }),
+  notification: z.object({
+    groupKey: z.string(),
+    receiver: z.string(),
+    status: z.enum(['firing', 'resolved']),
+    externalURL: z.string(),
+    groupLabels: labels,
+    truncatedAlerts: z.number().int().nonnegative(),
+  }),
+});
+
+export function parseAlertRecord(value: unknown): ParseResult<AlertRecordV1> {
+  return parseWith(alertRecordSchema, value);
+}
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+const instant = { type: 'string', format: 'date-time', description: 'UTC instant, ISO 8601 with milliseconds' } as const;
+
+/** JSON Schema (2020-12) of AlertRecordV1, for readers in other languages. */
+export const alertRecordJsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://sitrep.dev/schemas/sitrep.alert.v1.json',
+  title: 'Sitrep alert record v1',
+  description:
+    'Value of each record on the sitrep.alerts.v1 topic. Key: the scope value (e.g. the service). Header sitrep-id: the id below.',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'schema',
+    'id',
+    'fingerprint',
+    'status',
+    'labels',
+    'annotations',
+    'startsAt',
+    'endsAt',
+    'generatorURL',
+    'receivedAt',
+    'scope',
+    'notification',
+  ],
+  properties: {
+    schema: { const: ALERT_RECORD_SCHEMA_NAME },
+    id: {
+      type: 'string',
+      pattern: '^[0-9a-f]{32}$',
+      description: 'Occurrence id: sha256(fingerprint, startsAt, status), first 32 hex digits. Equal across re-deliveries.',
+    },
+    fingerprint: { type: 'string', description: "Alertmanager's label-set fingerprint (16 hex digits)." },
+    status: { enum: ['firing', 'resolved'] },
+    labels: { ...stringMap, description: 'Labels sorted by name, empty values dropped.' },
+    annotations: stringMap,
+    startsAt: instant,
+    endsAt: { anyOf: [instant, { type: 'null' }], description: 'Null while the alert is firing.' },
+    generatorURL: { type: ['string', 'null'] },
+    receivedAt: { ...instant, description: 'When Sitrep received the notification.' },
+    scope: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['label', 'value'],
+      properties: { label: { type: 'string' }, value: { type: 'string' } },
+    },
+    notification: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['groupKey', 'receiver', 'status', 'externalURL', 'groupLabels', 'truncatedAlerts'],
+      properties: {
+        groupKey: { type: 'string' },
+        receiver: { type: 'string' },
+        status: { enum: ['firing', 'resolved'] },
+        externalURL: { type: 'string' },
+        groupLabels: stringMap,
+        truncatedAlerts: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+} as const;

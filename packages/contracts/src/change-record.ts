@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { rfc3339 } from './time.js';
+import { parseWith, type ParseResult } from './validation.js';
+
+export const CHANGE_RECORD_SCHEMA_NAME = 'sitrep.change.v1';
+
+const labelName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Body of `POST /api/v1/changes`: a deploy, a config change, a flag flip. */
+export const changeRequestSchema = z.object({
+  /** Optional sender-chosen id, so a retried notification is recognised as the same change. */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'must be 1-128 characters of letters, digits, . _ : -' })
+    .optional(),
+  service: z.string().trim().min(1, { error: 'must not be empty' }).max(256),
+  kind: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.-]{0,63}$/, { error: 'must be a lower-case word such as deploy, config, feature_flag, rollback' }),
+  summary: z.string().trim().min(1, { error: 'must not be empty' }).max(1024),
+  at: rfc3339,
+  labels: z
+    .record(z.string().regex(labelName, { error: 'label names must match [A-Za-z_][A-Za-z0-9_]*' }), z.string())
+    .default({}),
+  link: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+});
+
+export type ChangeRequest = z.output<typeof changeRequestSchema>;
+
+export function parseChangeRequest(body: unknown): ParseResult<ChangeRequest> {
+  return parseWith(changeRequestSchema, body);
+}
+
+/** Value of each record on `sitrep.changes.v1` (key: the service). */
+export interface ChangeRecordV1 {
+  readonly schema: typeof CHANGE_RECORD_SCHEMA_NAME;
+  readonly id: string;
+  readonly service: string;
+  readonly kind: string;
+  readonly summary: string;
+  readonly at: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly link: string | null;
+  readonly receivedAt: string;
+}
+
+const instant = { type: 'string', format: 'date-time' } as const;
+
+/** JSON Schema (2020-12) of ChangeRecordV1. */
+export const changeRecordJsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://sitrep.dev/schemas/sitrep.change.v1.json',
+  title: 'Sitrep change record v1',
+  description: 'Value of each record on the sitrep.changes.v1 topic. Key: the service. Header sitrep-id: the id below.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['schema', 'id', 'service', 'kind', 'summary', 'at', 'labels', 'link', 'receivedAt'],
+  properties: {
+    schema: { const: CHANGE_RECORD_SCHEMA_NAME },
+    id: { type: 'string', description: "The sender's id, or sha256(service, kind, at, summary) when it gave none." },
+    service: { type: 'string' },
+    kind: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{0,63}$' },
+    summary: { type: 'string' },
+    at: { ...instant, description: 'When the change took effect.' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    link: { type: ['string', 'null'] },
+    receivedAt: instant,
+  },
+} as const;

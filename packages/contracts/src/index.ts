@@ -1,0 +1,21 @@
+export {
+  ALERT_RECORD_SCHEMA_NAME,
+  alertRecordJsonSchema,
+  alertRecordSchema,
+  parseAlertRecord,
+} from './alert-record.js';
+export type { AlertRecordV1 } from './alert-record.js';
+export { alertmanagerWebhookSchema, parseAlertmanagerWebhook, webhookAlertSchema } from './alertmanager-webhook.js';
+export type { AlertmanagerWebhook, WebhookAlert } from './alertmanager-webhook.js';
+export {
+  CHANGE_RECORD_SCHEMA_NAME,
+  changeRecordJsonSchema,
+  changeRequestSchema,
+  parseChangeRequest,
+} from './change-record.js';
+export type { ChangeRecordV1, ChangeRequest } from './change-record.js';
+export { isGoZeroTime, rfc3339 } from './time.js';
+export { DEFAULT_TOPIC_PREFIX, HEADERS, topicNames } from './topics.js';
+export type { TopicNames } from './topics.js';
+export { formatPath } from './validation.js';
+export type { FieldIssue, ParseResult } from './validation.js';

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+// RFC 3339 as Go's time.Time marshals it: optional fraction up to nanoseconds, Z or an offset.
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 timestamp, parsed to a Date (millisecond precision). */
+export const rfc3339 = z
+  .string({ error: 'must be an RFC 3339 timestamp string' })
+  .regex(RFC3339, { error: 'must be an RFC 3339 timestamp such as 2024-05-01T10:00:00Z' })
+  .transform((text, ctx) => {
+    const date = new Date(text);
+    if (Number.isNaN(date.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid date' });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+/** Go's zero time.Time: what Alertmanager sends as endsAt while an alert is firing. */
+export function isGoZeroTime(date: Date): boolean {
+  return date.getUTCFullYear() <= 1;
+}

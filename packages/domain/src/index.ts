@@ -1,0 +1,11 @@
+export { alertOccurrenceId } from './alert.js';
+export type { Alert, AlertStatus } from './alert.js';
+export { changeId } from './change.js';
+export type { Change } from './change.js';
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { labelsFingerprint } from './fingerprint.js';
+export { normaliseLabels } from './labels.js';
+export type { Labels } from './labels.js';
+export { alertScope } from './scope.js';
+export type { Scope } from './scope.js';

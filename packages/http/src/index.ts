@@ -1,0 +1,10 @@
+export { ApiError, ERROR_CODES, invalidPayload, unavailable } from './api-error.js';
+export type { ApiErrorBody, ErrorCode, FieldProblem } from './api-error.js';
+export { isAuthorized, requireAuth, secretEquals } from './auth.js';
+export type { AuthPolicy, BasicCredentials } from './auth.js';
+export { errorHandler, methodNotAllowed, notFound } from './handlers.js';
+export { healthRouter } from './health.js';
+export type { ReadinessCheck } from './health.js';
+export { jsonBody } from './json-body.js';
+export { listen } from './server.js';
+export type { RunningServer } from './server.js';

@@ -1,0 +1,5 @@
+export { createLogger, createMemoryLogger, LOG_LEVELS } from './logger.js';
+export type { LogFields, Logger, LoggerOptions, LogLevel } from './logger.js';
+export { createMetricsRegistry } from './metrics.js';
+export { httpMetrics } from './http-metrics.js';
+export { contextFromHeaders, getTracer, inSpan, traceHeaders, TRACER_NAME } from './tracing.js';

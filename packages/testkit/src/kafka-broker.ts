@@ -1,0 +1,200 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureKafkaJars, KAFKA_VERSION } from './kafka-jars.js';
+import { freePort } from './free-port.js';
+import { waitFor } from './wait-for.js';
+
+export interface KafkaBrokerOptions {
+  readonly version?: string;
+  readonly heapMb?: number;
+  /** Keeps data here (and across runs) instead of a temporary folder removed on close(). */
+  readonly dataDir?: string;
+  readonly port?: number;
+  readonly host?: string;
+  readonly startTimeoutMs?: number;
+}
+
+export interface KafkaBroker {
+  /** `host:port`, what KAFKA_BROKERS takes. */
+  readonly bootstrap: string;
+  readonly logFile: string;
+  readonly running: boolean;
+  /** Stops the JVM, keeping its data, so start() brings back the same broker. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops and, for a temporary broker, deletes its data. */
+  close(): Promise<void>;
+}
+
+/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's Uuid prints them. */
+function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function serverProperties(host: string, port: number, controllerPort: number, logDirs: string): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `controller.quorum.bootstrap.servers=${host}:${controllerPort}`,
+    `log.dirs=${logDirs}`,
+    // One broker: internal topics cannot have more replicas than that.
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=3',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    // Tests join groups constantly; the default 3 s delay would only slow them down.
+    'group.initial.rebalance.delay.ms=0',
+    'num.partitions=1',
+    // Sitrep creates its topics itself; a typo'd topic should fail, not appear.
+    'auto.create.topics.enable=false',
+    'log.retention.hours=168',
+    '',
+  ].join('\n');
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function tail(file: string, lines = 40): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A real Apache Kafka broker (KRaft, combined broker+controller) in a child JVM on loopback. A
+ * small `sh` watchdog holds a pipe from this process and kills the JVM if this process dies
+ * without calling close(), so crashed test runs leave no broker behind.
+ */
+export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
+  const version = options.version ?? KAFKA_VERSION;
+  const host = options.host ?? '127.0.0.1';
+  const libs = await ensureKafkaJars(version);
+  const temporary = options.dataDir === undefined;
+  const root = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sitrep-kafka-'));
+  mkdirSync(root, { recursive: true });
+  const port = options.port ?? (await freePort(host));
+  const controllerPort = await freePort(host);
+  const logDirs = join(root, 'data');
+  const properties = join(root, 'server.properties');
+  const logFile = join(root, 'broker.log');
+  writeFileSync(properties, serverProperties(host, port, controllerPort, logDirs));
+  const classpath = `${libs}/*`;
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const heap = options.heapMb ?? 512;
+
+  if (!existsSync(join(logDirs, 'meta.properties'))) {
+    await new Promise<void>((resolve, reject) => {
+      const format = spawn(
+        java,
+        ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', properties],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      format.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      format.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      format.on('error', reject);
+      format.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kafka storage format failed (${code}): ${output}`))));
+    });
+  }
+
+  let jvm: ChildProcess | undefined;
+  let watchdog: ChildProcess | undefined;
+
+  const start = async (): Promise<void> => {
+    if (jvm) return;
+    const out = openSync(logFile, 'a');
+    const child = spawn(
+      java,
+      [
+        `-Xms${Math.min(256, heap)}m`,
+        `-Xmx${heap}m`,
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-Djava.awt.headless=true',
+        '-Dorg.slf4j.simpleLogger.defaultLogLevel=info',
+        '-Dorg.slf4j.simpleLogger.showDateTime=true',
+        '-cp',
+        classpath,
+        'kafka.Kafka',
+        properties,
+      ],
+      { stdio: ['ignore', out, out] },
+    );
+    closeSync(out);
+    jvm = child;
+    let exited: string | undefined;
+    child.on('exit', (code, signal) => {
+      exited = `exited with ${code ?? signal}`;
+      if (jvm === child) jvm = undefined;
+    });
+    watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    watchdog.unref();
+    const logStart = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
+    try {
+      await waitFor(
+        async () => {
+          if (exited) throw new Error(`Kafka ${exited}`);
+          const started = readFileSync(logFile, 'utf8').slice(logStart).includes('Kafka Server started');
+          return started && (await canConnect(host, port));
+        },
+        { timeoutMs: options.startTimeoutMs ?? 90_000, intervalMs: 100, description: `Kafka on ${host}:${port}` },
+      );
+    } catch (error) {
+      await stop();
+      throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`);
+    }
+  };
+
+  const stop = async (): Promise<void> => {
+    const child = jvm;
+    if (child) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await gone;
+      clearTimeout(timer);
+    }
+    watchdog?.kill('SIGKILL');
+    watchdog = undefined;
+  };
+
+  await start();
+  return {
+    bootstrap: `${host}:${port}`,
+    logFile,
+    get running() {
+      return jvm !== undefined;
+    },
+    start,
+    stop,
+    close: async () => {
+      await stop();
+      if (temporary) rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

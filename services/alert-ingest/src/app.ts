@@ -1,0 +1,53 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { Bus } from '@sitrep/bus';
+import { topicNames } from '@sitrep/contracts';
+import type { Clock } from '@sitrep/domain';
+import { ApiError, errorHandler, healthRouter, notFound, type ReadinessCheck } from '@sitrep/http';
+import { httpMetrics, type Logger } from '@sitrep/telemetry';
+import type { IngestConfig } from './config.js';
+import { durablePublisher } from './durable-publish.js';
+import { createIngestMetrics } from './metrics.js';
+import { ingestRouter } from './routes.js';
+
+export interface IngestAppDeps {
+  readonly config: IngestConfig;
+  readonly bus: Pick<Bus, 'publish'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly readiness: readonly ReadinessCheck[];
+}
+
+/** The HTTP app, without listening: tests drive it with supertest, main() serves it. */
+export function createApp(deps: IngestAppDeps): Express {
+  const { config, logger, registry } = deps;
+  const metrics = createIngestMetrics(registry);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(httpMetrics(registry, 'ingest'));
+  app.use(healthRouter(registry, deps.readiness));
+  app.use(
+    ingestRouter({
+      config,
+      topics: topicNames(config.platform.topicPrefix),
+      clock: deps.clock,
+      logger,
+      metrics,
+      publish: durablePublisher(deps.bus, metrics, logger, config.retryAfterSeconds),
+    }),
+  );
+  app.use(notFound);
+  const countRejections: ErrorRequestHandler = (error: unknown, req, _res, next) => {
+    if (error instanceof ApiError && error.status < 500) {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      metrics.rejected.inc({ route, code: error.code });
+      logger.info('request rejected', { route, code: error.code, message: error.message });
+    }
+    next(error);
+  };
+  app.use(countRejections);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,70 @@
+import { isLoopbackHost, readPlatformSettings, type EnvReader, type PlatformSettings } from '@sitrep/config';
+import type { AuthPolicy } from '@sitrep/http';
+
+export interface IngestConfig {
+  readonly platform: PlatformSettings;
+  readonly port: number;
+  /** The label whose value keys alert records (so related alerts share a partition). */
+  readonly scopeLabel: string;
+  readonly auth: AuthPolicy;
+  /** True when no credential was configured and a generated token is in use. */
+  readonly generatedToken: boolean;
+  readonly maxBodyBytes: number;
+  /** Sent as Retry-After with every 503. */
+  readonly retryAfterSeconds: number;
+  /** How far in the future a change's `at` may be (clock skew between hosts). */
+  readonly maxChangeSkewMs: number;
+}
+
+export interface IngestConfigOptions {
+  /**
+   * Supplies a token when no receiver credential is configured, so a fresh `npm start` is
+   * secure without setup (the CLI keeps it in a file under the data dir).
+   */
+  readonly generateToken?: (dataDir: string) => string;
+}
+
+function readBasicAuth(env: EnvReader): { username: string; password: string } | undefined {
+  const value = env.secret('SITREP_INGEST_BASIC_AUTH');
+  if (value === undefined) return undefined;
+  const colon = value.indexOf(':');
+  if (colon <= 0 || colon === value.length - 1) {
+    env.fail('SITREP_INGEST_BASIC_AUTH', 'must be user:password with both parts non-empty');
+    return undefined;
+  }
+  return { username: value.slice(0, colon), password: value.slice(colon + 1) };
+}
+
+export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = {}): IngestConfig {
+  const platform = readPlatformSettings(env);
+  const authMode = env.oneOf('SITREP_AUTH', ['enabled', 'disabled'], 'enabled');
+  const bearer = env.secret('SITREP_INGEST_BEARER_TOKEN');
+  const basic = readBasicAuth(env);
+  let auth: AuthPolicy = { mode: 'disabled' };
+  let generatedToken = false;
+  if (authMode === 'disabled') {
+    if (!isLoopbackHost(platform.host)) {
+      env.fail('SITREP_AUTH', `auth can only be disabled when SITREP_HOST is a loopback address, not ${platform.host}`);
+    }
+  } else if (bearer !== undefined || basic !== undefined) {
+    auth = { mode: 'enabled', bearerTokens: bearer === undefined ? [] : [bearer], ...(basic ? { basic } : {}) };
+  } else if (options.generateToken) {
+    auth = { mode: 'enabled', bearerTokens: [options.generateToken(platform.dataDir)] };
+    generatedToken = true;
+  } else {
+    env.fail('SITREP_INGEST_BEARER_TOKEN', 'set a receiver credential (or SITREP_INGEST_BASIC_AUTH, or SITREP_AUTH=disabled on loopback)');
+  }
+  return Object.freeze({
+    platform,
+    port: env.integer('SITREP_INGEST_PORT', 9095, { min: 0, max: 65535 }),
+    scopeLabel: env.string('SITREP_SCOPE_LABEL', 'service', {
+      regex: /^[A-Za-z_][A-Za-z0-9_]*$/,
+      description: 'a Prometheus label name',
+    }),
+    auth,
+    generatedToken,
+    maxBodyBytes: env.bytes('SITREP_INGEST_MAX_BODY', 1024 * 1024),
+    retryAfterSeconds: env.integer('SITREP_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
+    maxChangeSkewMs: env.integer('SITREP_CHANGE_MAX_SKEW_MS', 5 * 60_000, { min: 0 }),
+  });
+}

@@ -1,0 +1,46 @@
+import { SpanKind } from '@opentelemetry/api';
+import { isBusError, type Bus, type OutgoingMessage } from '@sitrep/bus';
+import { unavailable, type ApiError } from '@sitrep/http';
+import { inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
+import type { IngestMetrics } from './metrics.js';
+
+export type Publish = (topic: string, build: (traceHeaders: Record<string, string>) => OutgoingMessage[]) => Promise<void>;
+
+/**
+ * Publishes a request's records and resolves only when the bus has stored all of them. Any
+ * failure becomes a 503 with Retry-After: the sender keeps the alerts and tries again, and
+ * because record ids are stable, records that did land before the failure are harmless repeats.
+ */
+export function durablePublisher(
+  bus: Pick<Bus, 'publish'>,
+  metrics: IngestMetrics,
+  logger: Logger,
+  retryAfterSeconds: number,
+): Publish {
+  return (topic, build) =>
+    inSpan(
+      `publish ${topic}`,
+      { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'publish' },
+      async (span) => {
+        // Built inside the producer span so each record's traceparent names this span.
+        const messages = build(traceHeaders());
+        span.setAttribute('messaging.batch.message_count', messages.length);
+        const end = metrics.publishDuration.startTimer({ topic });
+        try {
+          await bus.publish(topic, messages);
+          end({ outcome: 'ok' });
+        } catch (error) {
+          end({ outcome: 'error' });
+          const errorClass = isBusError(error) ? error.errorClass : 'unknown';
+          metrics.publishErrors.inc({ class: errorClass });
+          logger.warn('publish failed; asking the sender to retry', { topic, errorClass, error: error as Error });
+          const reply: ApiError = unavailable(
+            `could not store the records durably (${errorClass}); retry later`,
+            retryAfterSeconds,
+          );
+          throw reply;
+        }
+      },
+      { kind: SpanKind.PRODUCER },
+    );
+}

@@ -1,0 +1,83 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import type { TopicNames } from '@sitrep/contracts';
+import { parseAlertmanagerWebhook, parseChangeRequest, type FieldIssue } from '@sitrep/contracts';
+import { alertScope, type Clock } from '@sitrep/domain';
+import { invalidPayload, jsonBody, methodNotAllowed, requireAuth } from '@sitrep/http';
+import type { Logger } from '@sitrep/telemetry';
+import type { IngestConfig } from './config.js';
+import type { Publish } from './durable-publish.js';
+import type { IngestMetrics } from './metrics.js';
+import { alertRecord, alertsFromWebhook, changeFromRequest, changeRecord, toMessage } from './records.js';
+
+export interface RouteDeps {
+  readonly config: IngestConfig;
+  readonly topics: TopicNames;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: IngestMetrics;
+  readonly publish: Publish;
+}
+
+const asProblems = (issues: readonly FieldIssue[]) => issues.map((issue) => ({ field: issue.path, message: issue.message }));
+
+/** Express 5 forwards rejected promises to the error handler; this only narrows the type. */
+type AsyncHandler = (req: Request, res: Parameters<RequestHandler>[1]) => Promise<void>;
+
+export function ingestRouter(deps: RouteDeps): Router {
+  const { config, topics, clock, logger, metrics, publish } = deps;
+  const router = Router();
+  const auth = requireAuth(config.auth);
+  const body = jsonBody(config.maxBodyBytes);
+
+  const receiveAlertmanager: AsyncHandler = async (req, res) => {
+    const receivedAt = clock.now();
+    const parsed = parseAlertmanagerWebhook(req.body);
+    if (!parsed.ok) throw invalidPayload(asProblems(parsed.issues));
+    const webhook = parsed.value;
+    if (webhook.truncatedAlerts > 0) {
+      metrics.truncatedAlerts.inc(webhook.truncatedAlerts);
+      logger.warn('Alertmanager truncated this notification; raise max_alerts on the receiver', {
+        groupKey: webhook.groupKey,
+        truncatedAlerts: webhook.truncatedAlerts,
+      });
+    }
+    const alerts = alertsFromWebhook(webhook, receivedAt);
+    await publish(topics.alerts, (trace) =>
+      alerts.map((alert) =>
+        toMessage(alertScope(alert.labels, config.scopeLabel).value, alertRecord(alert, webhook, config.scopeLabel), trace),
+      ),
+    );
+    for (const alert of alerts) metrics.alertsAccepted.inc({ status: alert.status });
+    logger.info('notification accepted', {
+      receiver: webhook.receiver,
+      groupKey: webhook.groupKey,
+      status: webhook.status,
+      alerts: alerts.length,
+    });
+    res.status(200).json({ status: 'accepted', alerts: alerts.length, ids: alerts.map((alert) => alert.occurrenceId) });
+  };
+
+  const receiveChange: AsyncHandler = async (req, res) => {
+    const receivedAt = clock.now();
+    const parsed = parseChangeRequest(req.body);
+    if (!parsed.ok) throw invalidPayload(asProblems(parsed.issues));
+    if (parsed.value.at.getTime() - receivedAt.getTime() > config.maxChangeSkewMs) {
+      throw invalidPayload([{ field: 'at', message: 'is in the future; report a change once it has happened' }]);
+    }
+    const change = changeFromRequest(parsed.value, receivedAt);
+    await publish(topics.changes, (trace) => [toMessage(change.service, changeRecord(change), trace)]);
+    metrics.changesAccepted.inc();
+    logger.info('change accepted', { service: change.service, kind: change.kind, id: change.id });
+    res.status(200).json({ status: 'accepted', id: change.id });
+  };
+
+  router
+    .route('/api/v1/alertmanager')
+    .post(auth, ...body, receiveAlertmanager)
+    .all(methodNotAllowed('POST'));
+  router
+    .route('/api/v1/changes')
+    .post(auth, ...body, receiveChange)
+    .all(methodNotAllowed('POST'));
+  return router;
+}

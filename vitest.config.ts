@@ -1,0 +1,41 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers. `unit` is pure and fast. `integration` (*.int.test.ts) shares one real Kafka
+// broker started by the global setup. `e2e` (test/) runs whole services against real Kafka and
+// a real Alertmanager. Workspace packages resolve through node_modules to their built dist/, so
+// the tests exercise what ships; `npm test` builds first.
+const kafkaSetup = './packages/testkit/src/vitest-kafka-setup.ts';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['packages/*/src/**/*.int.test.ts', 'services/*/src/**/*.int.test.ts'],
+          globalSetup: [kafkaSetup],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: [kafkaSetup],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
