@@ -6,3 +6,4 @@ export { ensureKafkaJars, KAFKA_VERSION, sitrepCacheDir } from './kafka-jars.js'
 export { uniqueName } from './random-names.js';
 export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';
+export { testKafkaBrokers } from './vitest-kafka.js';

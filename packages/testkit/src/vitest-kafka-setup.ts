@@ -1,13 +1,7 @@
-import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startKafkaBroker } from './kafka-broker.js';
+import type {} from './vitest-kafka.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** `host:port` of the real broker the integration suites share. */
-    kafkaBrokers: string;
-  }
-}
 
 /**
  * Vitest global setup: one real broker for every integration suite (each test uses its own

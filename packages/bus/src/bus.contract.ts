@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { uniqueName, waitFor } from '@sitrep/testkit';
+import type { Bus, IncomingMessage, Subscription } from './bus.js';
+
+/**
+ * The behaviour every Bus adapter must share; run against the embedded transport and real Kafka.
+ * `makeBus` returns a fresh, not yet started bus (each call may share storage with earlier ones,
+ * as a restarted process would).
+ */
+export function describeBusContract(name: string, makeBus: () => Bus): void {
+  describe(`Bus contract: ${name}`, () => {
+    const open: Bus[] = [];
+    const subscriptions: Subscription[] = [];
+    const newBus = (): Bus => {
+      const bus = makeBus();
+      open.push(bus);
+      return bus;
+    };
+    const topicSpec = (topic: string) => ({ name: topic, partitions: 1, replicationFactor: -1 });
+    const collect = async (bus: Bus, groupId: string, topics: string[], into: IncomingMessage[]) => {
+      const subscription = await bus.subscribe({
+        groupId,
+        topics,
+        fromBeginning: true,
+        eachMessage: (message) => {
+          into.push(message);
+          return Promise.resolve();
+        },
+      });
+      subscriptions.push(subscription);
+      return subscription;
+    };
+
+    afterEach(async () => {
+      await Promise.allSettled(subscriptions.splice(0).map((subscription) => subscription.close()));
+      await Promise.allSettled(open.splice(0).map((bus) => bus.close()));
+    });
+
+    it('creates topics idempotently and reports ready', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-topics');
+      await bus.start([topicSpec(topic)]);
+      await bus.start([topicSpec(topic)]);
+      expect((await bus.readiness()).ready).toBe(true);
+    });
+
+    it('delivers published messages in order with key, value and headers', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-order');
+      await bus.start([topicSpec(topic)]);
+      const sent = Array.from({ length: 25 }, (_, index) => ({
+        key: 'auth',
+        value: JSON.stringify({ index }),
+        headers: { 'sitrep-id': `id-${index}`, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      }));
+      await bus.publish(topic, sent.slice(0, 10));
+      await bus.publish(topic, sent.slice(10));
+      const received: IncomingMessage[] = [];
+      await collect(bus, uniqueName('group'), [topic], received);
+      await waitFor(() => received.length >= 25, { description: '25 messages' });
+      expect(received.map((message) => message.value)).toEqual(sent.map((message) => message.value));
+      expect(received[3]).toMatchObject({ topic, key: 'auth', headers: sent[3]!.headers });
+      expect(received[3]!.timestamp).toBeInstanceOf(Date);
+    });
+
+    it('gives each consumer group its own copy', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-groups');
+      await bus.start([topicSpec(topic)]);
+      await bus.publish(topic, [{ key: 'k', value: 'one' }, { key: 'k', value: 'two' }]);
+      const first: IncomingMessage[] = [];
+      const second: IncomingMessage[] = [];
+      await collect(bus, uniqueName('group-a'), [topic], first);
+      await collect(bus, uniqueName('group-b'), [topic], second);
+      await waitFor(() => first.length === 2 && second.length === 2, { description: 'both groups' });
+      expect(second.map((message) => message.value)).toEqual(['one', 'two']);
+    });
+
+    it('resumes a group after its committed offset, also from a new bus instance', async () => {
+      const topic = uniqueName('contract-resume');
+      const groupId = uniqueName('group');
+      const bus = newBus();
+      await bus.start([topicSpec(topic)]);
+      await bus.publish(topic, [{ key: 'k', value: 'before-1' }, { key: 'k', value: 'before-2' }]);
+      const seen: IncomingMessage[] = [];
+      const subscription = await collect(bus, groupId, [topic], seen);
+      await waitFor(() => seen.length === 2, { description: 'first two messages' });
+      await subscription.close();
+      await bus.close();
+
+      const restarted = newBus();
+      await restarted.start([topicSpec(topic)]);
+      await restarted.publish(topic, [{ key: 'k', value: 'after' }]);
+      const later: IncomingMessage[] = [];
+      await collect(restarted, groupId, [topic], later);
+      await waitFor(() => later.length >= 1, { description: 'the message published after the restart' });
+      expect(later.map((message) => message.value)).toEqual(['after']);
+    });
+
+    it('redelivers a message whose handler failed (at-least-once)', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-retry');
+      await bus.start([topicSpec(topic)]);
+      await bus.publish(topic, [{ key: 'k', value: 'flaky' }]);
+      let attempts = 0;
+      const subscription = await bus.subscribe({
+        groupId: uniqueName('group'),
+        topics: [topic],
+        fromBeginning: true,
+        eachMessage: () => {
+          attempts += 1;
+          return attempts === 1 ? Promise.reject(new Error('store unavailable')) : Promise.resolve();
+        },
+      });
+      subscriptions.push(subscription);
+      await waitFor(() => attempts >= 2, { description: 'a second delivery', timeoutMs: 60_000 });
+    });
+
+    it('refuses to publish after close with a retriable error', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-closed');
+      await bus.start([topicSpec(topic)]);
+      await bus.close();
+      await expect(bus.publish(topic, [{ key: 'k', value: 'late' }])).rejects.toMatchObject({
+        name: 'BusError',
+        retriable: true,
+      });
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMemoryLogger } from '@sitrep/telemetry';
+import { describeBusContract } from './bus.contract.js';
+import { EmbeddedBus } from './embedded-bus.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sitrep-embedded-bus-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const { logger } = createMemoryLogger('error');
+
+// One file shared by every bus the suite makes, as one data dir is shared across restarts.
+describeBusContract('embedded', () => new EmbeddedBus({ path: join(dir, 'bus.sqlite'), logger, retryBackoffMs: 50 }));
+
+describe('EmbeddedBus specifics', () => {
+  it('rejects publishing to a topic that was never created, without retry', async () => {
+    const bus = new EmbeddedBus({ path: join(dir, 'specific.sqlite'), logger });
+    await bus.start([]);
+    await expect(bus.publish('no-such-topic', [{ key: 'k', value: 'v' }])).rejects.toMatchObject({
+      errorClass: 'protocol',
+      retriable: false,
+    });
+    await bus.close();
+  });
+
+  it('allows one member per group', async () => {
+    const bus = new EmbeddedBus({ path: join(dir, 'members.sqlite'), logger });
+    await bus.start([{ name: 't', partitions: 1, replicationFactor: 1 }]);
+    const options = { groupId: 'g', topics: ['t'], fromBeginning: true, eachMessage: () => Promise.resolve() };
+    const first = await bus.subscribe(options);
+    await expect(bus.subscribe(options)).rejects.toMatchObject({ errorClass: 'protocol' });
+    await first.close();
+    await bus.close();
+  });
+});
