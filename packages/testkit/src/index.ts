@@ -7,3 +7,7 @@ export { uniqueName } from './random-names.js';
 export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';
 export { testKafkaBrokers } from './vitest-kafka.js';
+export { outageAlerts, webhookBody } from './webhook-builder.js';
+export type { WebhookAlertInput } from './webhook-builder.js';
+export { startAlertmanager } from './alertmanager.js';
+export type { AlertmanagerApiAlert, RunningAlertmanager } from './alertmanager.js';

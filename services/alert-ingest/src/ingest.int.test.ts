@@ -1,0 +1,205 @@
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaBus, type Bus, type IncomingMessage, type Subscription } from '@sitrep/bus';
+import { EnvReader } from '@sitrep/config';
+import { parseAlertRecord, topicNames } from '@sitrep/contracts';
+import { systemClock } from '@sitrep/domain';
+import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
+import { startTracing, type Tracing } from '@sitrep/telemetry/sdk';
+import { outageAlerts, startKafkaBroker, testKafkaBrokers, uniqueName, waitFor, webhookBody } from '@sitrep/testkit';
+import { loadIngestConfig } from './config.js';
+import { startAlertIngest, type AlertIngest } from './service.js';
+
+const TOKEN = 'integration-token';
+const { logger } = createMemoryLogger('error');
+const spans = new InMemorySpanExporter();
+let tracing: Tracing;
+
+beforeAll(() => {
+  tracing = startTracing({ serviceName: 'ingest-int-test', exporter: spans });
+});
+afterAll(async () => {
+  await tracing.shutdown();
+});
+
+function ingestConfig(brokers: string, prefix: string, extra: Record<string, string> = {}) {
+  const reader = new EnvReader({
+    KAFKA_BROKERS: brokers,
+    SITREP_INGEST_PORT: '0',
+    SITREP_INGEST_BEARER_TOKEN: TOKEN,
+    SITREP_TOPIC_PREFIX: prefix,
+    SITREP_TOPIC_PARTITIONS: '3',
+    ...extra,
+  });
+  const config = loadIngestConfig(reader);
+  reader.finish();
+  return config;
+}
+
+async function startIngest(brokers: string, prefix: string, extra: Record<string, string> = {}) {
+  const config = ingestConfig(brokers, prefix, extra);
+  const bus = new KafkaBus({
+    brokers: [brokers],
+    clientId: uniqueName('ingest'),
+    publishTimeoutMs: config.platform.publishTimeoutMs,
+    logger,
+  });
+  const ingest = await startAlertIngest({
+    config,
+    bus,
+    clock: systemClock,
+    logger,
+    registry: createMetricsRegistry({ service: 'alert-ingest', processMetrics: false }),
+  });
+  await ingest.started;
+  return { ingest, bus };
+}
+
+function post(ingest: AlertIngest, body: unknown, path = '/api/v1/alertmanager'): Promise<Response> {
+  return fetch(`${ingest.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
+}
+
+async function consume(bus: Bus, topic: string, into: IncomingMessage[]): Promise<Subscription> {
+  return bus.subscribe({
+    groupId: uniqueName('reader'),
+    topics: [topic],
+    fromBeginning: true,
+    eachMessage: (message) => {
+      into.push(message);
+      return Promise.resolve();
+    },
+  });
+}
+
+describe('alert-ingest on a real Kafka broker', () => {
+  let ingest: AlertIngest;
+  let bus: Bus;
+  const prefix = `${uniqueName('it')}.`;
+  const topics = topicNames(prefix);
+
+  beforeAll(async () => {
+    ({ ingest, bus } = await startIngest(testKafkaBrokers(), prefix));
+  });
+  afterAll(async () => {
+    await ingest.close();
+    await bus.close();
+  });
+
+  it('puts every alert of a webhook on the alerts topic, keyed by scope, with id, schema and trace headers', async () => {
+    const alerts = [
+      ...outageAlerts(3),
+      { labels: { alertname: 'DiskFull', instance: 'db-1' }, startsAt: '2026-11-22T03:01:00Z' },
+    ];
+    const response = await post(ingest, webhookBody(alerts));
+    expect(response.status).toBe(200);
+    const reply = (await response.json()) as { alerts: number; ids: string[] };
+    expect(reply.alerts).toBe(4);
+
+    const received: IncomingMessage[] = [];
+    const subscription = await consume(bus, topics.alerts, received);
+    try {
+      await waitFor(() => received.length >= 4, { description: 'four alert records' });
+    } finally {
+      await subscription.close();
+    }
+    const records = received.map((message) => {
+      const parsed = parseAlertRecord(JSON.parse(message.value));
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      return { message, record: parsed.value };
+    });
+    expect(new Set(records.map(({ record }) => record.id))).toEqual(new Set(reply.ids));
+    for (const { message, record } of records) {
+      expect(message.headers['sitrep-id']).toBe(record.id);
+      expect(message.headers['sitrep-schema']).toBe('sitrep.alert.v1');
+      expect(message.key).toBe(record.scope.value);
+      // The producer span's trace id travels in the W3C traceparent header.
+      const traceId = message.headers.traceparent?.split('-')[1];
+      expect(spans.getFinishedSpans().some((span) => span.spanContext().traceId === traceId)).toBe(true);
+    }
+    const disk = records.find(({ record }) => record.labels.alertname === 'DiskFull');
+    expect(disk?.record.scope).toEqual({ label: 'alertname', value: 'DiskFull' });
+    expect(records.filter(({ message }) => message.key === 'auth')).toHaveLength(3);
+    // Same key, same partition: related alerts stay in order for the correlator.
+    expect(new Set(records.filter(({ message }) => message.key === 'auth').map(({ message }) => message.partition)).size).toBe(1);
+  });
+
+  it('records re-deliveries (Alertmanager repeats, HA duplicates) with the same ids, so consumers can drop them', async () => {
+    const body = webhookBody(outageAlerts(2, '2026-11-22T04:00:00Z'));
+    const first = (await (await post(ingest, body)).json()) as { ids: string[] };
+    const second = (await (await post(ingest, body)).json()) as { ids: string[] };
+    expect(second.ids).toEqual(first.ids);
+
+    const received: IncomingMessage[] = [];
+    const subscription = await consume(bus, topics.alerts, received);
+    try {
+      await waitFor(() => received.filter((message) => first.ids.includes(message.headers['sitrep-id'] ?? '')).length >= 4, {
+        description: 'both deliveries',
+      });
+    } finally {
+      await subscription.close();
+    }
+    const ours = received.filter((message) => first.ids.includes(message.headers['sitrep-id'] ?? ''));
+    expect(ours).toHaveLength(4);
+    expect(new Set(ours.map((message) => message.headers['sitrep-id'])).size).toBe(2);
+  });
+
+  it('publishes change events to the changes topic', async () => {
+    const response = await post(
+      ingest,
+      { service: 'auth-lb', kind: 'config', summary: 'lb weights changed', at: new Date().toISOString() },
+      '/api/v1/changes',
+    );
+    expect(response.status).toBe(200);
+    const { id } = (await response.json()) as { id: string };
+    const received: IncomingMessage[] = [];
+    const subscription = await consume(bus, topics.changes, received);
+    try {
+      await waitFor(() => received.find((message) => message.headers['sitrep-id'] === id), { description: 'the change' });
+    } finally {
+      await subscription.close();
+    }
+    expect(received[0]?.key).toBe('auth-lb');
+  });
+});
+
+describe('alert-ingest while Kafka is down', () => {
+  it('answers 503 with Retry-After while the broker is stopped, and 200 once it is back', async () => {
+    const broker = await startKafkaBroker();
+    const prefix = `${uniqueName('outage')}.`;
+    const { ingest, bus } = await startIngest(broker.bootstrap, prefix, {
+      SITREP_PUBLISH_TIMEOUT_MS: '3000',
+      SITREP_RETRY_AFTER_SECONDS: '7',
+    });
+    try {
+      const body = webhookBody(outageAlerts(3));
+      expect((await post(ingest, body)).status).toBe(200);
+
+      await broker.stop();
+      const during = await post(ingest, body);
+      expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toBe('7');
+      expect(((await during.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+      const ready = await fetch(`${ingest.url}/readyz`);
+      expect(ready.status).toBe(503);
+
+      await broker.start();
+      // Alertmanager retries with backoff; so do we, until the producer has reconnected.
+      const after = await waitFor(
+        async () => {
+          const response = await post(ingest, body);
+          return response.status === 200 ? response : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, description: '200 after the broker returned' },
+      );
+      expect(after.status).toBe(200);
+    } finally {
+      await ingest.close();
+      await bus.close();
+      await broker.close();
+    }
+  });
+});
