@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Entry point behind `npm start`, `npm run kafka` and friends: works on a fresh machine (it fetches
+# Node 24 and the dependencies on first use), then runs the named program.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/ensure-workspace.sh
+
+command="${1:-start}"
+shift || true
+case "$command" in
+  kafka) exec node packages/testkit/dist/kafka-cli.js "$@" ;;
+  bench-ingest) exec node bench/ingest/run.ts "$@" ;;
+  *) exec node --disable-warning=ExperimentalWarning packages/cli/bin/sitrep.js "$command" "$@" ;;
+esac

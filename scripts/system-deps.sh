@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Debian packages the test suites need: a JDK (the Kafka broker), Maven (fetches the broker from
+# Maven Central) and Alertmanager (end-to-end tests). Installed only when missing.
+set -euo pipefail
+
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "sitrep: missing Debian packages: ${missing[*]}; install them (as root: apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "sitrep: installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# Debian's package starts a service; our tests run their own instance with their own config.
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+if command -v systemctl >/dev/null 2>&1; then systemctl disable --now prometheus-alertmanager >/dev/null 2>&1 || true; fi
+pkill -f '^/usr/bin/prometheus-alertmanager' 2>/dev/null || true
