@@ -2,7 +2,7 @@
 # Each step is skipped when already done, so repeated runs cost a second or two.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
-# kafkajs trips Node 24's negative-timeout warning (kafkajs #1751); node:sqlite is still flagged
+# kafkajs trips Node 24's negative-timeout warning; node:sqlite is still flagged
 # experimental. Both are known and harmless; keep the output readable.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning --disable-warning=ExperimentalWarning"
 

@@ -11,7 +11,15 @@ import autocannon from 'autocannon';
 import kafkajs from 'kafkajs';
 import { parseAlertmanagerWebhook, topicNames } from '@sitrep/contracts';
 import { alertRecord, alertsFromWebhook } from '@sitrep/alert-ingest';
-import { freePort, KAFKA_VERSION, outageAlerts, startKafkaBroker, uniqueName, waitFor, webhookBody } from '@sitrep/testkit';
+import {
+  freePort,
+  KAFKA_VERSION,
+  outageAlerts,
+  startKafkaBroker,
+  uniqueName,
+  waitFor,
+  webhookBody,
+} from '@sitrep/testkit';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,7 +36,9 @@ const prefix = `${uniqueName('bench')}.`;
 
 // Distinct bodies (different startsAt) so the records are distinct occurrences, as in real traffic.
 const bodies = Array.from({ length: 200 }, (_, index) =>
-  JSON.stringify(webhookBody(outageAlerts(alertsPerWebhook, new Date(Date.UTC(2026, 10, 22, 3, 0, index)).toISOString()))),
+  JSON.stringify(
+    webhookBody(outageAlerts(alertsPerWebhook, new Date(Date.UTC(2026, 10, 22, 3, 0, index)).toISOString())),
+  ),
 );
 
 function percentile(sorted: number[], p: number): number {
@@ -38,21 +48,28 @@ function percentile(sorted: number[], p: number): number {
 
 async function benchIngest(brokers: string) {
   const port = await freePort();
-  const service = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'packages/cli/bin/sitrep.js', 'start'], {
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: brokers,
-      SITREP_INGEST_PORT: String(port),
-      SITREP_INGEST_BEARER_TOKEN: token,
-      SITREP_TOPIC_PREFIX: prefix,
-      SITREP_TOPIC_PARTITIONS: '6',
-      SITREP_LOG_LEVEL: 'warn',
+  const service = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', 'packages/cli/bin/sitrep.js', 'start'],
+    {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: brokers,
+        SITREP_INGEST_PORT: String(port),
+        SITREP_INGEST_BEARER_TOKEN: token,
+        SITREP_TOPIC_PREFIX: prefix,
+        SITREP_TOPIC_PARTITIONS: '6',
+        SITREP_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   try {
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${url}/readyz`)).ok, { timeoutMs: 60_000, description: 'alert-ingest ready' });
+    await waitFor(async () => (await fetch(`${url}/readyz`)).ok, {
+      timeoutMs: 60_000,
+      description: 'alert-ingest ready',
+    });
     let next = 0;
     const result = await autocannon({
       url: `${url}/api/v1/alertmanager`,
@@ -119,7 +136,9 @@ async function main() {
   const broker = external ? undefined : await startKafkaBroker({ heapMb: 1024 });
   const brokers = external ?? broker!.bootstrap;
   try {
-    process.stderr.write(`benchmarking against Kafka at ${brokers} for ${durationSeconds}s x2, ${connections} connections...\n`);
+    process.stderr.write(
+      `benchmarking against Kafka at ${brokers} for ${durationSeconds}s x2, ${connections} connections...\n`,
+    );
     const ingest = await benchIngest(brokers);
     const raw = await benchRawProducer(brokers);
     const cpu = cpus()[0]?.model ?? 'unknown CPU';

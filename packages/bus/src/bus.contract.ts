@@ -67,7 +67,10 @@ export function describeBusContract(name: string, makeBus: () => Bus): void {
       const bus = newBus();
       const topic = uniqueName('contract-groups');
       await bus.start([topicSpec(topic)]);
-      await bus.publish(topic, [{ key: 'k', value: 'one' }, { key: 'k', value: 'two' }]);
+      await bus.publish(topic, [
+        { key: 'k', value: 'one' },
+        { key: 'k', value: 'two' },
+      ]);
       const first: IncomingMessage[] = [];
       const second: IncomingMessage[] = [];
       await collect(bus, uniqueName('group-a'), [topic], first);
@@ -81,7 +84,10 @@ export function describeBusContract(name: string, makeBus: () => Bus): void {
       const groupId = uniqueName('group');
       const bus = newBus();
       await bus.start([topicSpec(topic)]);
-      await bus.publish(topic, [{ key: 'k', value: 'before-1' }, { key: 'k', value: 'before-2' }]);
+      await bus.publish(topic, [
+        { key: 'k', value: 'before-1' },
+        { key: 'k', value: 'before-2' },
+      ]);
       const seen: IncomingMessage[] = [];
       const subscription = await collect(bus, groupId, [topic], seen);
       await waitFor(() => seen.length === 2, { description: 'first two messages' });

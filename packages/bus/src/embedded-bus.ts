@@ -3,7 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from '@sitrep/telemetry';
-import type { Bus, BusReadiness, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from './bus.js';
+import type {
+  Bus,
+  BusReadiness,
+  IncomingMessage,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from './bus.js';
 import { BusError } from './bus-error.js';
 import { InFlight } from './timeout.js';
 
@@ -67,7 +75,9 @@ export class EmbeddedBus implements Bus {
       return Promise.reject(
         error instanceof BusError
           ? error
-          : new BusError(`cannot open ${this.options.path}: ${(error as Error).message}`, 'unknown', false, { cause: error }),
+          : new BusError(`cannot open ${this.options.path}: ${(error as Error).message}`, 'unknown', false, {
+              cause: error,
+            }),
       );
     }
   }
@@ -129,7 +139,14 @@ export class EmbeddedBus implements Bus {
       try {
         let offset = this.topicEnd(topic);
         for (const message of messages) {
-          statements.insertMessage.run(topic, offset, message.key, message.value, JSON.stringify(message.headers ?? {}), now);
+          statements.insertMessage.run(
+            topic,
+            offset,
+            message.key,
+            message.value,
+            JSON.stringify(message.headers ?? {}),
+            now,
+          );
           offset += 1;
         }
         statements.bumpTopic.run(offset, topic);
@@ -153,7 +170,11 @@ export class EmbeddedBus implements Bus {
     try {
       const statements = this.requireOpen();
       if (this.activeGroups.has(options.groupId)) {
-        throw new BusError(`group ${options.groupId} already has a member; the embedded bus allows one`, 'protocol', false);
+        throw new BusError(
+          `group ${options.groupId} already has a member; the embedded bus allows one`,
+          'protocol',
+          false,
+        );
       }
       for (const topic of options.topics) {
         const committed = statements.groupOffset.get(options.groupId, topic) as { next: number } | undefined;
@@ -168,12 +189,14 @@ export class EmbeddedBus implements Bus {
       this.subscriptions.add(subscription);
       return Promise.resolve(subscription);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
   private runGroup(options: SubscribeOptions): Subscription {
     let stopped = false;
+    // A call, not the variable: close() flips it while the loop is suspended in an await.
+    const isStopped = (): boolean => stopped;
     let wake: (() => void) | undefined;
     const onPublish = (topic: string): void => {
       if (options.topics.includes(topic)) wake?.();
@@ -197,7 +220,7 @@ export class EmbeddedBus implements Bus {
         const from = (statements.groupOffset.get(options.groupId, topic) as { next: number }).next;
         const rows = statements.readMessages.all(topic, from, BATCH) as unknown as MessageRow[];
         for (const row of rows) {
-          if (stopped) return delivered;
+          if (isStopped()) return delivered;
           const message: IncomingMessage = {
             topic,
             partition: 0,
@@ -216,13 +239,16 @@ export class EmbeddedBus implements Bus {
     };
 
     const loop = async (): Promise<void> => {
-      while (!stopped) {
+      while (!isStopped()) {
         try {
           const delivered = await deliverAvailable();
-          if (delivered === 0 && !stopped) await sleep(this.options.pollIntervalMs ?? 500);
+          if (delivered === 0 && !isStopped()) await sleep(this.options.pollIntervalMs ?? 500);
         } catch (error) {
-          if (stopped) return;
-          this.options.logger.error('embedded consumer handler failed; will redeliver', { group: options.groupId, error });
+          if (isStopped()) return;
+          this.options.logger.error('embedded consumer handler failed; will redeliver', {
+            group: options.groupId,
+            error,
+          });
           await sleep(this.options.retryBackoffMs ?? 1000);
         }
       }

@@ -7,7 +7,10 @@ import { KafkaBus } from './kafka-bus.js';
 const brokers = [testKafkaBrokers()];
 const { logger } = createMemoryLogger('error');
 
-describeBusContract('kafka', () => new KafkaBus({ brokers, clientId: uniqueName('contract'), publishTimeoutMs: 15_000, logger }));
+describeBusContract(
+  'kafka',
+  () => new KafkaBus({ brokers, clientId: uniqueName('contract'), publishTimeoutMs: 15_000, logger }),
+);
 
 describe('KafkaBus against a broker that goes away', () => {
   it('fails publishes with a retriable error within the timeout, and recovers when the broker returns', async () => {

@@ -1,7 +1,15 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, Kafka, LogEntry, Producer } from 'kafkajs';
 import type { Logger } from '@sitrep/telemetry';
-import type { Bus, BusReadiness, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from './bus.js';
+import type {
+  Bus,
+  BusReadiness,
+  IncomingMessage,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from './bus.js';
 import { BusError, type BusErrorClass } from './bus-error.js';
 import { InFlight, withTimeout } from './timeout.js';
 
@@ -19,11 +27,11 @@ export interface KafkaBusOptions {
 
 const READINESS_CACHE_MS = 2000;
 
-function errorChain(error: unknown): { name: string; retriable?: boolean }[] {
-  const chain: { name: string; retriable?: boolean }[] = [];
+function errorChain(error: unknown): (Error & { retriable?: boolean })[] {
+  const chain: (Error & { retriable?: boolean })[] = [];
   let current: unknown = error;
   while (current instanceof Error && chain.length < 10) {
-    chain.push(current as Error & { retriable?: boolean });
+    chain.push(current);
     current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
   }
   return chain;
@@ -131,14 +139,20 @@ export class KafkaBus implements Bus {
         topic,
         acks: -1,
         timeout: this.options.requestTimeoutMs ?? 10000,
-        messages: messages.map((message) => ({ key: message.key, value: message.value, headers: { ...message.headers } })),
+        messages: messages.map((message) => ({
+          key: message.key,
+          value: message.value,
+          headers: { ...message.headers },
+        })),
       })
       .then(() => undefined);
     // A send that outlives the timeout may still land; the caller's retry then makes a duplicate,
     // which consumers drop by id. Losing an alert would be worse than repeating one.
     return this.inFlight.track(
-      withTimeout(send, this.options.publishTimeoutMs, () =>
-        new BusError(`Kafka did not acknowledge within ${this.options.publishTimeoutMs} ms`, 'timeout', true),
+      withTimeout(
+        send,
+        this.options.publishTimeoutMs,
+        () => new BusError(`Kafka did not acknowledge within ${this.options.publishTimeoutMs} ms`, 'timeout', true),
       ).catch((error: unknown) => {
         throw toBusError(error, `publish to ${topic} failed`);
       }),

@@ -24,7 +24,9 @@ export async function start(env: Env): Promise<Started> {
   const logger = createLogger({ level: platform.logLevel, base: { service: 'sitrep' } });
   const tracing = startTracing({ serviceName: 'sitrep', otlpEndpoint: platform.otlpEndpoint });
   if (ingestConfig.auth.mode === 'disabled') {
-    logger.warn('!!! RECEIVER AUTHENTICATION IS DISABLED (SITREP_AUTH=disabled): anyone who can reach this port can inject alerts. Local use only. !!!');
+    logger.warn(
+      '!!! RECEIVER AUTHENTICATION IS DISABLED (SITREP_AUTH=disabled): anyone who can reach this port can inject alerts. Local use only. !!!',
+    );
   }
   if (ingestConfig.generatedToken) {
     logger.info('no receiver credential configured; using a generated bearer token', {

@@ -73,7 +73,8 @@ describe('EnvReader', () => {
     const reader = new EnvReader({ SITREP_INGEST_PROT: '1', PATH: '/bin' });
     reader.integer('SITREP_INGEST_PORT', 9095);
     const issues = issuesOf(() => reader.finish());
-    expect(issues).toEqual([{ variable: 'SITREP_INGEST_PROT', message: expect.stringMatching(/not a known/) }]);
+    expect(issues.map((issue) => issue.variable)).toEqual(['SITREP_INGEST_PROT']);
+    expect(issues[0]?.message).toMatch(/not a known/);
   });
 
   it('splits lists and drops empty entries', () => {

@@ -27,7 +27,8 @@ export function isLoopbackHost(host: string): boolean {
 export function readPlatformSettings(env: EnvReader): PlatformSettings {
   const kafkaBrokers = env.list('KAFKA_BROKERS');
   const badBroker = kafkaBrokers.find((broker) => !HOST_PORT.test(broker));
-  if (badBroker !== undefined) env.fail('KAFKA_BROKERS', `must be comma-separated host:port pairs, got ${JSON.stringify(badBroker)}`);
+  if (badBroker !== undefined)
+    env.fail('KAFKA_BROKERS', `must be comma-separated host:port pairs, got ${JSON.stringify(badBroker)}`);
   env.allow('OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES');
   // Read by the shell tooling (scripts/node-env.sh), not by the services.
   env.allow('SITREP_CACHE_DIR', 'SITREP_NODE_VERSION');

@@ -64,7 +64,11 @@ export function parseAlertRecord(value: unknown): ParseResult<AlertRecordV1> {
 }
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
-const instant = { type: 'string', format: 'date-time', description: 'UTC instant, ISO 8601 with milliseconds' } as const;
+const instant = {
+  type: 'string',
+  format: 'date-time',
+  description: 'UTC instant, ISO 8601 with milliseconds',
+} as const;
 
 /** JSON Schema (2020-12) of AlertRecordV1, for readers in other languages. */
 export const alertRecordJsonSchema = {
@@ -94,7 +98,8 @@ export const alertRecordJsonSchema = {
     id: {
       type: 'string',
       pattern: '^[0-9a-f]{32}$',
-      description: 'Occurrence id: sha256(fingerprint, startsAt, status), first 32 hex digits. Equal across re-deliveries.',
+      description:
+        'Occurrence id: sha256(fingerprint, startsAt, status), first 32 hex digits. Equal across re-deliveries.',
     },
     fingerprint: { type: 'string', description: "Alertmanager's label-set fingerprint (16 hex digits)." },
     status: { enum: ['firing', 'resolved'] },

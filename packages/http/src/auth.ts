@@ -74,8 +74,7 @@ export function requireAuth(policy: AuthPolicy): RequestHandler {
       return;
     }
     const headers = policy.mode === 'enabled' ? { 'WWW-Authenticate': challenges(policy) } : {};
-    const message =
-      req.headers.authorization === undefined ? 'authentication required' : 'invalid credentials';
+    const message = req.headers.authorization === undefined ? 'authentication required' : 'invalid credentials';
     next(new ApiError('unauthorized', message, { headers }));
   };
 }

@@ -49,7 +49,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const log = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
       if (RANK[level] < threshold) return;
       const span = trace.getActiveSpan()?.spanContext();
-      const record: Record<string, unknown> = { time: now().toISOString(), level, msg, ...expand(base), ...expand(fields) };
+      const record: Record<string, unknown> = {
+        time: now().toISOString(),
+        level,
+        msg,
+        ...expand(base),
+        ...expand(fields),
+      };
       if (span) {
         record.trace_id = span.traceId;
         record.span_id = span.spanId;

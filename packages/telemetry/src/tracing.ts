@@ -27,7 +27,10 @@ export function traceHeaders(ctx: Context = context.active()): Record<string, st
 }
 
 /** The context carried by a record's headers, to parent a consumer's span on the producer's. */
-export function contextFromHeaders(headers: Readonly<Record<string, string>>, base: Context = context.active()): Context {
+export function contextFromHeaders(
+  headers: Readonly<Record<string, string>>,
+  base: Context = context.active(),
+): Context {
   return propagation.extract(base, headers);
 }
 

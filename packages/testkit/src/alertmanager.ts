@@ -47,7 +47,9 @@ export async function startAlertmanager(configYaml: string): Promise<RunningAler
     { stdio: ['ignore', out, out] },
   );
   closeSync(out);
-  const watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid} 2>/dev/null`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   watchdog.unref();
   let exited: string | undefined;
   child.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));

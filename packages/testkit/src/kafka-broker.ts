@@ -118,7 +118,9 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
       format.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       format.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       format.on('error', reject);
-      format.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kafka storage format failed (${code}): ${output}`))));
+      format.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`kafka storage format failed (${code}): ${output}`)),
+      );
     });
   }
 
@@ -166,7 +168,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
       );
     } catch (error) {
       await stop();
-      throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`);
+      throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`, { cause: error });
     }
   };
 

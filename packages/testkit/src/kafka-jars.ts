@@ -49,7 +49,12 @@ export async function ensureKafkaJars(version: string = KAFKA_VERSION): Promise<
     return libs;
   } catch (error) {
     const detail = (error as { stdout?: string; stderr?: string }).stdout ?? '';
-    throw new Error(`could not fetch Kafka ${version} with mvn (is Maven installed?): ${(error as Error).message}\n${detail}`);
+    throw new Error(
+      `could not fetch Kafka ${version} with mvn (is Maven installed?): ${(error as Error).message}\n${detail}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -2,7 +2,6 @@ import type { TestProject } from 'vitest/node';
 import { startKafkaBroker } from './kafka-broker.js';
 import type {} from './vitest-kafka.js';
 
-
 /**
  * Vitest global setup: one real broker for every integration suite (each test uses its own
  * topics and groups). KAFKA_TEST_BROKERS points the suites at an already running broker instead.

@@ -21,7 +21,8 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await condition();
-      if (value !== false && value !== undefined && value !== null) return value as Exclude<T, false | undefined | null>;
+      if (value !== false && value !== undefined && value !== null)
+        return value as Exclude<T, false | undefined | null>;
     } catch (error) {
       lastError = error;
     }

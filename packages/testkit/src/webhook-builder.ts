@@ -49,9 +49,9 @@ export function outageAlerts(count: number, startsAt = '2026-11-22T03:00:00Z'): 
     { alertname: 'HighErrorRate', signal: 'error_rate', summary: '5xx ratio 31%' },
     { alertname: 'HighLatencyP99', signal: 'latency', summary: 'p99 2.4s' },
     { alertname: 'BackendLoadImbalance', signal: 'load_imbalance', summary: 'max/mean share 2.8' },
-  ];
+  ] as const;
   return Array.from({ length: count }, (_, index) => {
-    const kind = kinds[index % kinds.length] ?? kinds[0]!;
+    const kind = kinds[index % kinds.length] ?? kinds[0];
     return {
       labels: {
         alertname: kind.alertname,

@@ -52,7 +52,10 @@ export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = 
     auth = { mode: 'enabled', bearerTokens: [options.generateToken(platform.dataDir)] };
     generatedToken = true;
   } else {
-    env.fail('SITREP_INGEST_BEARER_TOKEN', 'set a receiver credential (or SITREP_INGEST_BASIC_AUTH, or SITREP_AUTH=disabled on loopback)');
+    env.fail(
+      'SITREP_INGEST_BEARER_TOKEN',
+      'set a receiver credential (or SITREP_INGEST_BASIC_AUTH, or SITREP_AUTH=disabled on loopback)',
+    );
   }
   return Object.freeze({
     platform,

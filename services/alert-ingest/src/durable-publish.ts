@@ -4,7 +4,10 @@ import { unavailable, type ApiError } from '@sitrep/http';
 import { inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
 import type { IngestMetrics } from './metrics.js';
 
-export type Publish = (topic: string, build: (traceHeaders: Record<string, string>) => OutgoingMessage[]) => Promise<void>;
+export type Publish = (
+  topic: string,
+  build: (traceHeaders: Record<string, string>) => OutgoingMessage[],
+) => Promise<void>;
 
 /**
  * Publishes a request's records and resolves only when the bus has stored all of them. Any

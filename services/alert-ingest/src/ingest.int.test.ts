@@ -124,7 +124,9 @@ describe('alert-ingest on a real Kafka broker', () => {
     expect(disk?.record.scope).toEqual({ label: 'alertname', value: 'DiskFull' });
     expect(records.filter(({ message }) => message.key === 'auth')).toHaveLength(3);
     // Same key, same partition: related alerts stay in order for the correlator.
-    expect(new Set(records.filter(({ message }) => message.key === 'auth').map(({ message }) => message.partition)).size).toBe(1);
+    expect(
+      new Set(records.filter(({ message }) => message.key === 'auth').map(({ message }) => message.partition)).size,
+    ).toBe(1);
   });
 
   it('records re-deliveries (Alertmanager repeats, HA duplicates) with the same ids, so consumers can drop them', async () => {
@@ -136,9 +138,12 @@ describe('alert-ingest on a real Kafka broker', () => {
     const received: IncomingMessage[] = [];
     const subscription = await consume(bus, topics.alerts, received);
     try {
-      await waitFor(() => received.filter((message) => first.ids.includes(message.headers['sitrep-id'] ?? '')).length >= 4, {
-        description: 'both deliveries',
-      });
+      await waitFor(
+        () => received.filter((message) => first.ids.includes(message.headers['sitrep-id'] ?? '')).length >= 4,
+        {
+          description: 'both deliveries',
+        },
+      );
     } finally {
       await subscription.close();
     }
@@ -158,7 +163,9 @@ describe('alert-ingest on a real Kafka broker', () => {
     const received: IncomingMessage[] = [];
     const subscription = await consume(bus, topics.changes, received);
     try {
-      await waitFor(() => received.find((message) => message.headers['sitrep-id'] === id), { description: 'the change' });
+      await waitFor(() => received.find((message) => message.headers['sitrep-id'] === id), {
+        description: 'the change',
+      });
     } finally {
       await subscription.close();
     }

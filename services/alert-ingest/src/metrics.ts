@@ -10,7 +10,14 @@ export interface IngestMetrics {
   readonly publishErrors: Counter<'class'>;
 }
 
-export const PUBLISH_ERROR_CLASSES: readonly BusErrorClass[] = ['connection', 'timeout', 'not_ready', 'protocol', 'closed', 'unknown'];
+export const PUBLISH_ERROR_CLASSES: readonly BusErrorClass[] = [
+  'connection',
+  'timeout',
+  'not_ready',
+  'protocol',
+  'closed',
+  'unknown',
+];
 
 export function createIngestMetrics(registry: Registry): IngestMetrics {
   const registers = [registry];

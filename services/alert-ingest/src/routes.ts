@@ -18,7 +18,8 @@ export interface RouteDeps {
   readonly publish: Publish;
 }
 
-const asProblems = (issues: readonly FieldIssue[]) => issues.map((issue) => ({ field: issue.path, message: issue.message }));
+const asProblems = (issues: readonly FieldIssue[]) =>
+  issues.map((issue) => ({ field: issue.path, message: issue.message }));
 
 /** Express 5 forwards rejected promises to the error handler; this only narrows the type. */
 type AsyncHandler = (req: Request, res: Parameters<RequestHandler>[1]) => Promise<void>;
@@ -44,7 +45,11 @@ export function ingestRouter(deps: RouteDeps): Router {
     const alerts = alertsFromWebhook(webhook, receivedAt);
     await publish(topics.alerts, (trace) =>
       alerts.map((alert) =>
-        toMessage(alertScope(alert.labels, config.scopeLabel).value, alertRecord(alert, webhook, config.scopeLabel), trace),
+        toMessage(
+          alertScope(alert.labels, config.scopeLabel).value,
+          alertRecord(alert, webhook, config.scopeLabel),
+          trace,
+        ),
       ),
     );
     for (const alert of alerts) metrics.alertsAccepted.inc({ status: alert.status });

@@ -41,6 +41,7 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
   const { config, bus, logger } = deps;
   let connected = false;
   let stopping = false;
+  const isStopping = (): boolean => stopping;
   const readiness: ReadinessCheck[] = [
     {
       name: 'bus',
@@ -60,7 +61,7 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
         logger.info('bus ready', { bus: bus.kind });
         return;
       } catch (error) {
-        if (stopping) return;
+        if (isStopping()) return;
         logger.warn('bus not reachable yet; retrying', { error: error as Error, retryInMs: delayMs });
         await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
         delayMs = Math.min(delayMs * 2, 30_000);
