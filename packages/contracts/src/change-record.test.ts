@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { parseChangeRequest } from './change-record.js';
+
+function validChange(): Record<string, unknown> {
+  return {
+    service: 'auth',
+    kind: 'config',
+    summary: 'shift 20% of traffic to eu-west-2',
+    at: '2026-11-22T05:55:00Z',
+    labels: { team: 'identity', env: 'prod' },
+    link: 'https://ci.example/pipelines/4711',
+  };
+}
+
+function issuePaths(body: unknown): string[] {
+  const result = parseChangeRequest(body);
+  if (result.ok) throw new Error('expected the body to be rejected');
+  return result.issues.map((issue) => issue.path);
+}
+
+describe('parseChangeRequest', () => {
+  it('parses a valid change', () => {
+    const result = parseChangeRequest(validChange());
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.value).toEqual({
+      service: 'auth',
+      kind: 'config',
+      summary: 'shift 20% of traffic to eu-west-2',
+      at: new Date('2026-11-22T05:55:00Z'),
+      labels: { team: 'identity', env: 'prod' },
+      link: 'https://ci.example/pipelines/4711',
+    });
+  });
+
+  it('accepts a sender-chosen id and defaults labels', () => {
+    const body = validChange();
+    delete body.labels;
+    delete body.link;
+    body.id = 'gh-actions:run.4711_1';
+    const result = parseChangeRequest(body);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.value.id).toBe('gh-actions:run.4711_1');
+    expect(result.value.labels).toEqual({});
+    expect(result.value.link).toBeUndefined();
+  });
+
+  it('rejects an empty service', () => {
+    expect(issuePaths({ ...validChange(), service: '' })).toEqual(['service']);
+    expect(issuePaths({ ...validChange(), service: '   ' })).toEqual(['service']);
+  });
+
+  it('rejects a kind that is not a lower-case word', () => {
+    expect(issuePaths({ ...validChange(), kind: 'Deploy Now' })).toEqual(['kind']);
+  });
+
+  it('rejects a missing summary', () => {
+    const body = validChange();
+    delete body.summary;
+    expect(issuePaths(body)).toEqual(['summary']);
+  });
+
+  it('rejects an at that is not RFC 3339', () => {
+    expect(issuePaths({ ...validChange(), at: '22/11/2026 05:55' })).toEqual(['at']);
+  });
+
+  it('rejects a link that is not http(s)', () => {
+    expect(issuePaths({ ...validChange(), link: 'ftp://x' })).toEqual(['link']);
+  });
+
+  it('rejects an invalid label name, naming the label', () => {
+    const paths = issuePaths({ ...validChange(), labels: { team: 'identity', '1bad': 'x' } });
+    expect(paths).toEqual(['labels["1bad"]']);
+  });
+
+  it('rejects an id with spaces', () => {
+    expect(issuePaths({ ...validChange(), id: 'run 4711' })).toEqual(['id']);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(issuePaths('deploy')).toEqual(['(body)']);
+  });
+});
