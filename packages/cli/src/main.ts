@@ -18,7 +18,8 @@ async function runStart(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`sitrep: ${signal} received, draining in-flight work...\n`);
-    const bound = Number(process.env.SITREP_SHUTDOWN_TIMEOUT_MS ?? 15_000) + 5_000;
+    // In-flight requests get shutdownTimeoutMs; closing the bus and flushing traces a little more.
+    const bound = running.shutdownTimeoutMs + 5_000;
     setTimeout(() => {
       process.stderr.write('sitrep: shutdown took too long, exiting\n');
       process.exit(1);

@@ -8,7 +8,9 @@ import { startTracing } from '@sitrep/telemetry/sdk';
 import { readOrCreateToken, TOKEN_FILE } from './generated-token.js';
 
 export interface Started {
+  /** Drains and closes everything; callers bound it by shutdownTimeoutMs (plus a margin). */
   stop(): Promise<void>;
+  readonly shutdownTimeoutMs: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function start(env: Env): Promise<Started> {
     registry: createMetricsRegistry({ service: 'alert-ingest' }),
   });
   return {
+    shutdownTimeoutMs: platform.shutdownTimeoutMs,
     stop: async () => {
       await ingest.close();
       await bus.close();

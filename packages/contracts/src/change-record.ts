@@ -14,11 +14,9 @@ export const changeRequestSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'must be 1-128 characters of letters, digits, . _ : -' })
     .optional(),
   service: z.string().trim().min(1, { error: 'must not be empty' }).max(256),
-  kind: z
-    .string()
-    .regex(/^[a-z][a-z0-9_.-]{0,63}$/, {
-      error: 'must be a lower-case word such as deploy, config, feature_flag, rollback',
-    }),
+  kind: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, {
+    error: 'must be a lower-case word such as deploy, config, feature_flag, rollback',
+  }),
   summary: z.string().trim().min(1, { error: 'must not be empty' }).max(1024),
   at: rfc3339,
   labels: z

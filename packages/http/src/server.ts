@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
@@ -17,6 +17,17 @@ export async function listen(app: Express, host: string, port: number): Promise<
   // Alertmanager keeps connections alive; outlive its idle timeout so we are not the side that
   // closes a connection it is about to reuse.
   server.keepAliveTimeout = 65_000;
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.on('close', () => {
+      inFlight.delete(res);
+      // A keep-alive connection that just finished its last request would otherwise hold
+      // close() open until the client's idle timeout.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -31,6 +42,9 @@ export async function listen(app: Express, host: string, port: number): Promise<
     port: address.port,
     close: (timeoutMs) =>
       new Promise<void>((resolve) => {
+        closing = true;
+        // Tell clients of requests still running not to reuse the connection.
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
         timer.unref();
         server.close(() => {

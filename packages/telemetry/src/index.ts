@@ -3,3 +3,4 @@ export type { LogFields, Logger, LoggerOptions, LogLevel } from './logger.js';
 export { createMetricsRegistry } from './metrics.js';
 export { httpMetrics } from './http-metrics.js';
 export { contextFromHeaders, getTracer, inSpan, traceHeaders, TRACER_NAME } from './tracing.js';
+export { httpTracing, requestContext } from './http-tracing.js';

@@ -4,7 +4,7 @@ import type { Bus } from '@sitrep/bus';
 import { topicNames } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
 import { ApiError, errorHandler, healthRouter, notFound, type ReadinessCheck } from '@sitrep/http';
-import { httpMetrics, type Logger } from '@sitrep/telemetry';
+import { httpMetrics, httpTracing, type Logger } from '@sitrep/telemetry';
 import type { IngestConfig } from './config.js';
 import { durablePublisher } from './durable-publish.js';
 import { createIngestMetrics } from './metrics.js';
@@ -27,6 +27,7 @@ export function createApp(deps: IngestAppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(httpMetrics(registry, 'ingest'));
+  app.use(httpTracing());
   app.use(healthRouter(registry, deps.readiness));
   app.use(
     ingestRouter({

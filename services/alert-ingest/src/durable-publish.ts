@@ -1,4 +1,4 @@
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, type Context } from '@opentelemetry/api';
 import { isBusError, type Bus, type OutgoingMessage } from '@sitrep/bus';
 import { unavailable, type ApiError } from '@sitrep/http';
 import { inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
@@ -7,6 +7,8 @@ import type { IngestMetrics } from './metrics.js';
 export type Publish = (
   topic: string,
   build: (traceHeaders: Record<string, string>) => OutgoingMessage[],
+  /** The request's trace context, so the producer span is its child. */
+  parent: Context,
 ) => Promise<void>;
 
 /**
@@ -20,7 +22,7 @@ export function durablePublisher(
   logger: Logger,
   retryAfterSeconds: number,
 ): Publish {
-  return (topic, build) =>
+  return (topic, build, parent) =>
     inSpan(
       `publish ${topic}`,
       { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'publish' },
@@ -44,6 +46,6 @@ export function durablePublisher(
           throw reply;
         }
       },
-      { kind: SpanKind.PRODUCER },
+      { kind: SpanKind.PRODUCER, parent },
     );
 }

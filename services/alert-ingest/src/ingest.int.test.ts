@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaBus, type Bus, type IncomingMessage, type Subscription } from '@sitrep/bus';
@@ -118,7 +119,9 @@ describe('alert-ingest on a real Kafka broker', () => {
       expect(message.key).toBe(record.scope.value);
       // The producer span's trace id travels in the W3C traceparent header.
       const traceId = message.headers.traceparent?.split('-')[1];
-      expect(spans.getFinishedSpans().some((span) => span.spanContext().traceId === traceId)).toBe(true);
+      const trace = spans.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+      // One trace from the HTTP request (SERVER) to the Kafka publish (PRODUCER).
+      expect(trace.map((span) => span.kind).sort()).toEqual([SpanKind.SERVER, SpanKind.PRODUCER].sort());
     }
     const disk = records.find(({ record }) => record.labels.alertname === 'DiskFull');
     expect(disk?.record.scope).toEqual({ label: 'alertname', value: 'DiskFull' });

@@ -3,7 +3,7 @@ import type { TopicNames } from '@sitrep/contracts';
 import { parseAlertmanagerWebhook, parseChangeRequest, type FieldIssue } from '@sitrep/contracts';
 import { alertScope, type Clock } from '@sitrep/domain';
 import { invalidPayload, jsonBody, methodNotAllowed, requireAuth } from '@sitrep/http';
-import type { Logger } from '@sitrep/telemetry';
+import { requestContext, type Logger } from '@sitrep/telemetry';
 import type { IngestConfig } from './config.js';
 import type { Publish } from './durable-publish.js';
 import type { IngestMetrics } from './metrics.js';
@@ -43,14 +43,17 @@ export function ingestRouter(deps: RouteDeps): Router {
       });
     }
     const alerts = alertsFromWebhook(webhook, receivedAt);
-    await publish(topics.alerts, (trace) =>
-      alerts.map((alert) =>
-        toMessage(
-          alertScope(alert.labels, config.scopeLabel).value,
-          alertRecord(alert, webhook, config.scopeLabel),
-          trace,
+    await publish(
+      topics.alerts,
+      (trace) =>
+        alerts.map((alert) =>
+          toMessage(
+            alertScope(alert.labels, config.scopeLabel).value,
+            alertRecord(alert, webhook, config.scopeLabel),
+            trace,
+          ),
         ),
-      ),
+      requestContext(res),
     );
     for (const alert of alerts) metrics.alertsAccepted.inc({ status: alert.status });
     logger.info('notification accepted', {
@@ -70,7 +73,11 @@ export function ingestRouter(deps: RouteDeps): Router {
       throw invalidPayload([{ field: 'at', message: 'is in the future; report a change once it has happened' }]);
     }
     const change = changeFromRequest(parsed.value, receivedAt);
-    await publish(topics.changes, (trace) => [toMessage(change.service, changeRecord(change), trace)]);
+    await publish(
+      topics.changes,
+      (trace) => [toMessage(change.service, changeRecord(change), trace)],
+      requestContext(res),
+    );
     metrics.changesAccepted.inc();
     logger.info('change accepted', { service: change.service, kind: change.kind, id: change.id });
     res.status(200).json({ status: 'accepted', id: change.id });
