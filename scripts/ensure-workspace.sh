@@ -8,7 +8,10 @@ export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning 
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "sitrep: installing npm dependencies" >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # Not `npm ci`: the lockfile cannot list the optional platform binaries of other operating
+  # systems (turbo's darwin/windows builds) when the registry in use does not serve them, and
+  # `npm ci` refuses such a lockfile. `npm install` honours the lockfile for everything it lists.
+  npm install --no-audit --no-fund --loglevel=error >&2
 fi
 if [ "${SITREP_SKIP_BUILD:-}" != "1" ]; then
   npx --no-install tsc -b
