@@ -9,3 +9,38 @@ export { normaliseLabels } from './labels.js';
 export type { Labels } from './labels.js';
 export { alertScope } from './scope.js';
 export type { Scope } from './scope.js';
+export {
+  classifySignal,
+  Correlator,
+  DEFAULT_CORRELATION_SETTINGS,
+  DEFAULT_SEVERITY_MAPPING,
+  DEFAULT_SIGNAL_RULES,
+  DependencyMap,
+  describeSignal,
+  higherSeverity,
+  isCauseLike,
+  isSymptomLike,
+  rankProbableCauses,
+  severityOf,
+  SIGNAL_CLASSES,
+} from './correlation/index.js';
+export type {
+  AlertAttached,
+  AlertResolved,
+  CauseHint,
+  CauseRanked,
+  ChangeAttached,
+  CorrelationSettings,
+  IncidentAlert,
+  IncidentChange,
+  IncidentEvent,
+  IncidentEventType,
+  IncidentOpened,
+  IncidentReopened,
+  IncidentResolved,
+  Severity,
+  SeverityChanged,
+  SeverityMapping,
+  SignalClass,
+  SignalRule,
+} from './correlation/index.js';

@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { Correlator } from './correlator.js';
+import { DependencyMap } from './dependency-map.js';
+import type { IncidentEvent } from './incident-event.js';
+import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings } from './settings.js';
+import {
+  at,
+  authErrors,
+  authLatency,
+  change,
+  firing,
+  lbImbalance,
+  resolved,
+  type AlertSpec,
+} from './timeline.fixture.js';
+
+const MINUTE = 60_000;
+const withLbMap: CorrelationSettings = {
+  ...DEFAULT_CORRELATION_SETTINGS,
+  dependencies: new DependencyMap([
+    ['auth-lb', 'auth'],
+    ['auth', 'users-db'],
+  ]),
+};
+
+/** Runs a stream through a fresh correlator; returns every event, in order. */
+function run(settings: CorrelationSettings, steps: ((c: Correlator) => IncidentEvent[])[]): IncidentEvent[] {
+  const correlator = new Correlator(settings);
+  return steps.flatMap((step) => step(correlator));
+}
+
+const ofType = <T extends IncidentEvent['type']>(events: IncidentEvent[], type: T) =>
+  events.filter((event): event is Extract<IncidentEvent, { type: T }> => event.type === type);
+
+const incidentsIn = (events: IncidentEvent[]) => new Set(events.map((event) => event.incidentId));
+
+function referenceOutage(): ((c: Correlator) => IncidentEvent[])[] {
+  return [
+    (c) => c.applyChange(change('auth-lb', 'config', 'lb weights 1:1:1 -> 5:1:1', -4, -4)),
+    (c) => c.applyAlert(firing(lbImbalance, 1)),
+    (c) => c.applyAlert(firing(authErrors, 3.5)),
+    (c) => c.applyAlert(firing(authLatency, 4.5)),
+    (c) => c.applyAlert(resolved(authErrors, 31, 31.5)),
+    (c) => c.applyAlert(resolved(authLatency, 32, 32.5)),
+    (c) => c.applyAlert(resolved(lbImbalance, 30, 33)),
+    (c) => c.tick(at(37.9)),
+    (c) => c.tick(at(38)),
+  ];
+}
+
+describe('Correlator: the load-balancer outage', () => {
+  it('makes one incident of the imbalance, the errors and the latency, with the change attached', () => {
+    const events = run(withLbMap, referenceOutage());
+    expect(incidentsIn(events).size).toBe(1);
+    const attached = ofType(events, 'incident.alert_attached').map((event) => [
+      event.data.alert.signal,
+      event.data.alert.service,
+    ]);
+    expect(attached).toEqual([
+      ['load_imbalance', 'auth-lb'],
+      ['error_rate', 'auth'],
+      ['latency', 'auth'],
+    ]);
+    expect(ofType(events, 'incident.change_attached').map((event) => event.data.change.summary)).toEqual([
+      'lb weights 1:1:1 -> 5:1:1',
+    ]);
+    const opened = ofType(events, 'incident.opened')[0]!;
+    expect(opened.data).toMatchObject({ service: 'auth-lb', startedAt: at(0), detectedAt: at(1), severity: 'warning' });
+    expect(ofType(events, 'incident.severity_changed').map((event) => event.data)).toEqual([
+      { from: 'warning', to: 'critical' },
+    ]);
+    expect(ofType(events, 'incident.alert_attached')[1]?.data.alert.value).toBeCloseTo(0.31);
+  });
+
+  it('ranks the change, then the load imbalance, before the symptoms, and says why', () => {
+    const events = run(withLbMap, referenceOutage());
+    const hints = ofType(events, 'incident.cause_ranked').at(-1)!.data.hints;
+    expect(hints.map((hint) => [hint.signal, hint.service])).toEqual([
+      ['change', 'auth-lb'],
+      ['load_imbalance', 'auth-lb'],
+      ['error_rate', 'auth'],
+      ['latency', 'auth'],
+    ]);
+    expect(hints[0]?.reason).toBe(
+      "config change 'lb weights 1:1:1 -> 5:1:1' on auth-lb was 7 min before the first error rate alert on auth; auth depends on auth-lb",
+    );
+    expect(hints[1]?.reason).toBe(
+      'load imbalance on auth-lb began 3 min before the first error rate alert on auth; auth depends on auth-lb',
+    );
+    expect(hints[2]?.reason).toMatch(/symptom/);
+  });
+
+  it('resolves after the quiet period, at the latest alert end, and not before', () => {
+    const events = run(withLbMap, referenceOutage());
+    const resolvedEvents = ofType(events, 'incident.resolved');
+    expect(resolvedEvents).toHaveLength(1);
+    // Last resolution received at 33, quiet period 5 min: resolved at 38, not at the 37.9 tick.
+    expect(resolvedEvents[0]?.occurredAt).toEqual(at(38));
+    expect(resolvedEvents[0]?.data.resolvedAt).toEqual(at(32));
+    expect(events.at(-1)?.type).toBe('incident.resolved');
+  });
+
+  it('numbers events 1..n per incident and derives their ids deterministically', () => {
+    const first = run(withLbMap, referenceOutage());
+    const second = run(withLbMap, referenceOutage());
+    expect(first.map((event) => event.sequence)).toEqual(first.map((_, index) => index + 1));
+    expect(second).toEqual(first);
+    expect(new Set(first.map((event) => event.id)).size).toBe(first.length);
+  });
+});
+
+describe('Correlator: grouping', () => {
+  const payments: AlertSpec = {
+    labels: { alertname: 'HighErrorRate', service: 'payments', severity: 'critical' },
+    starts: 2,
+  };
+
+  it('keeps unrelated services apart', () => {
+    const events = run(withLbMap, [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyAlert(firing(payments, 4)),
+    ]);
+    expect(ofType(events, 'incident.opened').map((event) => event.data.service)).toEqual(['auth', 'payments']);
+  });
+
+  it('joins dependency-linked services only when the map links them', () => {
+    const steps = [
+      (c: Correlator) => c.applyAlert(firing(lbImbalance, 1)),
+      (c: Correlator) => c.applyAlert(firing(authErrors, 3.5)),
+    ];
+    expect(incidentsIn(run(withLbMap, steps)).size).toBe(1);
+    expect(incidentsIn(run(DEFAULT_CORRELATION_SETTINGS, steps)).size).toBe(2);
+  });
+
+  it('links through the map transitively (balancer, service, database)', () => {
+    const db: AlertSpec = { labels: { alertname: 'PostgresConnectionsExhausted', service: 'users-db' }, starts: 2 };
+    const events = run(withLbMap, [(c) => c.applyAlert(firing(lbImbalance, 1)), (c) => c.applyAlert(firing(db, 2.5))]);
+    expect(incidentsIn(events).size).toBe(1);
+    expect(ofType(events, 'incident.alert_attached')[1]?.data.alert.signal).toBe('saturation');
+  });
+
+  it('never joins alerts from different clusters', () => {
+    const eu: AlertSpec = { labels: { ...authErrors.labels, cluster: 'eu-1' }, starts: 3 };
+    const us: AlertSpec = { labels: { ...authErrors.labels, cluster: 'us-1' }, starts: 3 };
+    expect(
+      incidentsIn(run(withLbMap, [(c) => c.applyAlert(firing(eu, 3)), (c) => c.applyAlert(firing(us, 3))])).size,
+    ).toBe(2);
+  });
+
+  it('ignores duplicates: repeats, HA copies and late firing copies of a resolved alert', () => {
+    const correlator = new Correlator(withLbMap);
+    expect(correlator.applyAlert(firing(authErrors, 3.5)).length).toBeGreaterThan(0);
+    expect(correlator.applyAlert(firing(authErrors, 3.6))).toEqual([]);
+    expect(correlator.applyAlert(firing(authErrors, 8.5))).toEqual([]);
+    expect(correlator.applyAlert(resolved(authErrors, 10, 10.5)).map((event) => event.type)).toEqual([
+      'incident.alert_resolved',
+    ]);
+    expect(correlator.applyAlert(resolved(authErrors, 10, 10.6))).toEqual([]);
+    expect(correlator.applyAlert(firing(authErrors, 10.7))).toEqual([]);
+  });
+
+  it('matches a resolved report that arrived before its firing report (out of order within the skew)', () => {
+    const events = run({ ...withLbMap, quietPeriodMs: 0 }, [
+      (c) => c.applyAlert(resolved(authErrors, 9, 10)),
+      (c) => c.applyAlert(firing(authErrors, 10.2)),
+    ]);
+    expect(events.map((event) => event.type)).toEqual([
+      'incident.opened',
+      'incident.alert_attached',
+      'incident.cause_ranked',
+      'incident.alert_resolved',
+      'incident.resolved',
+    ]);
+  });
+});
+
+describe('Correlator: lifecycle', () => {
+  it('lets a related alert during the quiet period join the same incident', () => {
+    const events = run(withLbMap, [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyAlert(resolved(authErrors, 10, 10.5)),
+      (c) => c.applyAlert(firing(authLatency, 12)),
+      (c) => c.tick(at(30)),
+    ]);
+    expect(incidentsIn(events).size).toBe(1);
+    expect(ofType(events, 'incident.resolved')).toHaveLength(0);
+  });
+
+  it('reopens the same incident when an alert flaps within the reopen window, and opens a new one after it', () => {
+    const again = (starts: number): AlertSpec => ({ ...authErrors, starts });
+    const events = run(withLbMap, [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyAlert(resolved(authErrors, 10, 10.5)),
+      (c) => c.tick(at(16)),
+      (c) => c.applyAlert(firing(again(20), 20.5)),
+      (c) => c.applyAlert(resolved(again(20), 22, 22.5)),
+      (c) => c.tick(at(28)),
+      (c) => c.applyAlert(firing(again(90), 90.5)),
+    ]);
+    const ids = [...incidentsIn(events)];
+    expect(ids).toHaveLength(2);
+    expect(ofType(events, 'incident.reopened').map((event) => event.incidentId)).toEqual([ids[0]]);
+    expect(ofType(events, 'incident.resolved').map((event) => event.incidentId)).toEqual([ids[0], ids[0]]);
+    expect(ofType(events, 'incident.opened').map((event) => event.incidentId)).toEqual(ids);
+  });
+
+  it('freezes an incident older than the maximum age: later trouble is a new incident', () => {
+    const settings = { ...withLbMap, maxIncidentAgeMs: 60 * MINUTE };
+    const later: AlertSpec = { ...authLatency, starts: 70 };
+    const events = run(settings, [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyAlert(firing(later, 70.5)),
+    ]);
+    expect(incidentsIn(events).size).toBe(2);
+  });
+
+  it('reports when the next quiet period ends, for the service timer', () => {
+    const correlator = new Correlator(withLbMap);
+    correlator.applyAlert(firing(authErrors, 3.5));
+    expect(correlator.nextDeadline()).toBeNull();
+    correlator.applyAlert(resolved(authErrors, 10, 10.5));
+    expect(correlator.nextDeadline()).toEqual(at(15.5));
+    expect(correlator.openIncidentCount()).toBe(1);
+    correlator.tick(at(15.5));
+    expect(correlator.openIncidentCount()).toBe(0);
+  });
+});
+
+describe('Correlator: changes', () => {
+  it('attaches changes within the look-back, not older ones', () => {
+    const events = run(withLbMap, [
+      (c) => c.applyChange(change('auth', 'deploy', 'auth v41', -40)),
+      (c) => c.applyChange(change('auth', 'deploy', 'auth v42', -20)),
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+    ]);
+    expect(ofType(events, 'incident.change_attached').map((event) => event.data.change.summary)).toEqual(['auth v42']);
+  });
+
+  it('attaches a change reported while the incident is open and re-ranks', () => {
+    const events = run(withLbMap, [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyChange(change('auth-lb', 'config', 'lb weights', 1, 5)),
+    ]);
+    expect(ofType(events, 'incident.change_attached')).toHaveLength(1);
+    const hints = ofType(events, 'incident.cause_ranked').at(-1)!.data.hints;
+    expect(hints[0]).toMatchObject({ signal: 'change', service: 'auth-lb' });
+  });
+
+  it('ignores changes on unrelated services and repeated change reports', () => {
+    const events = run(withLbMap, [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyChange(change('payments', 'deploy', 'payments v9', 2, 5)),
+      (c) => c.applyChange(change('auth', 'deploy', 'auth v42', 2, 5)),
+      (c) => c.applyChange(change('auth', 'deploy', 'auth v42', 2, 6)),
+    ]);
+    expect(ofType(events, 'incident.change_attached').map((event) => event.data.change.summary)).toEqual(['auth v42']);
+  });
+});

@@ -1,0 +1,419 @@
+import { createHash } from 'node:crypto';
+import type { Alert } from '../alert.js';
+import type { Change } from '../change.js';
+import type { Labels } from '../labels.js';
+import type { IncidentAlert, IncidentChange, IncidentEvent, IncidentEventType } from './incident-event.js';
+import { rankProbableCauses } from './probable-cause.js';
+import { higherSeverity, severityOf, type Severity } from './severity.js';
+import type { CorrelationSettings } from './settings.js';
+import { classifySignal } from './signal.js';
+
+interface AlertSlot {
+  alert: IncidentAlert;
+  /** endsAt of the resolved report; null while firing. */
+  endsAt: Date | null;
+}
+
+interface IncidentState {
+  id: string;
+  scope: string;
+  service: string;
+  qualifiers: Record<string, string>;
+  services: string[];
+  status: 'open' | 'resolving' | 'resolved';
+  sequence: number;
+  startedAt: Date;
+  detectedAt: Date;
+  severity: Severity;
+  /** Current occurrence per fingerprint. */
+  alerts: Map<string, AlertSlot>;
+  changes: IncidentChange[];
+  causeSignature: string;
+  /** Receipt time of the resolution that left no alert firing. */
+  quietSince: Date | null;
+  resolvedAt: Date | null;
+  /** When the incident was resolved (quiet period over): the reopen window counts from here. */
+  closedAt: Date | null;
+}
+
+interface Scope {
+  readonly service: string;
+  readonly qualifiers: Record<string, string>;
+  readonly key: string;
+}
+
+interface OrphanResolution {
+  readonly alert: Alert;
+}
+
+function eventId(incidentId: string, sequence: number): string {
+  return createHash('sha256').update(`${incidentId}\u0000${sequence}`).digest('hex').slice(0, 32);
+}
+
+function incidentIdFor(alert: Alert): string {
+  return `inc_${createHash('sha256').update(alert.occurrenceId).digest('hex').slice(0, 20)}`;
+}
+
+function alertValue(alert: Alert): number | null {
+  const raw = alert.annotations.value ?? alert.labels.value;
+  if (raw === undefined) return null;
+  const value = Number(raw.trim().replace(/%$/, ''));
+  if (!Number.isFinite(value)) return null;
+  return raw.trim().endsWith('%') ? value / 100 : value;
+}
+
+const later = (a: Date, b: Date): Date => (a > b ? a : b);
+const earlier = (a: Date, b: Date): Date => (a < b ? a : b);
+
+/**
+ * Correlates alert records and changes into incidents. Pure: time is the stream's (each
+ * record's receipt time), so a replay of the same records in the same order yields the same
+ * incidents and the same event ids. Feed records with applyAlert/applyChange; call tick(now) to
+ * let quiet periods end when no record arrives (the service ticks with its clock).
+ */
+export class Correlator {
+  private readonly incidents = new Map<string, IncidentState>();
+  private readonly recentChanges = new Map<string, Change>();
+  private readonly orphans = new Map<string, OrphanResolution>();
+  private now = new Date(0);
+
+  constructor(private readonly settings: CorrelationSettings) {}
+
+  /** Open (or resolving) incidents: the ones alerts can still join. */
+  openIncidentCount(): number {
+    let count = 0;
+    for (const incident of this.incidents.values()) if (incident.status !== 'resolved') count += 1;
+    return count;
+  }
+
+  /** The earliest time at which tick() would emit something, for the service's timer. */
+  nextDeadline(): Date | null {
+    let next: Date | null = null;
+    for (const incident of this.incidents.values()) {
+      if (incident.status === 'resolving' && incident.quietSince) {
+        const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
+        if (next === null || due < next) next = due;
+      }
+    }
+    return next;
+  }
+
+  tick(now: Date): IncidentEvent[] {
+    if (now > this.now) this.now = now;
+    const events: IncidentEvent[] = [];
+    for (const incident of this.incidents.values()) {
+      if (incident.status === 'resolving' && incident.quietSince) {
+        const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
+        if (due <= this.now) {
+          incident.status = 'resolved';
+          incident.closedAt = due;
+          incident.resolvedAt = this.latestEnd(incident);
+          events.push(this.emit(incident, 'incident.resolved', due, { resolvedAt: incident.resolvedAt }));
+        }
+      }
+    }
+    this.prune();
+    return events;
+  }
+
+  applyAlert(alert: Alert): IncidentEvent[] {
+    const events = this.tick(alert.receivedAt);
+    if (alert.status === 'resolved') return [...events, ...this.resolveAlert(alert)];
+    return [...events, ...this.fireAlert(alert)];
+  }
+
+  applyChange(change: Change): IncidentEvent[] {
+    const events = this.tick(change.receivedAt);
+    if (this.recentChanges.has(change.id)) return events;
+    this.recentChanges.set(change.id, change);
+    for (const incident of this.incidents.values()) {
+      if (incident.status === 'resolved') continue;
+      events.push(...this.attachRelevantChanges(incident, incident.detectedAt));
+    }
+    return events;
+  }
+
+  private scopeOf(labels: Labels): Scope {
+    const [serviceLabel = 'service', ...qualifierLabels] = this.settings.scopeLabels;
+    const service = labels[serviceLabel] ?? labels.alertname ?? 'unknown';
+    const qualifiers: Record<string, string> = {};
+    for (const label of qualifierLabels) {
+      const value = labels[label];
+      if (value !== undefined) qualifiers[label] = value;
+    }
+    const key = [`${serviceLabel}=${service}`, ...Object.entries(qualifiers).map(([k, v]) => `${k}=${v}`)].join(',');
+    return { service, qualifiers, key };
+  }
+
+  private fireAlert(alert: Alert): IncidentEvent[] {
+    const scope = this.scopeOf(alert.labels);
+    const owner = this.incidentOf(alert.fingerprint);
+    if (owner) {
+      const slot = owner.alerts.get(alert.fingerprint) as AlertSlot;
+      const sameOccurrence = slot.alert.startsAt.getTime() === alert.startsAt.getTime();
+      // A repeat, an HA copy, or a late firing copy of an occurrence already resolved: nothing new.
+      if (sameOccurrence) return [];
+      if (alert.startsAt < slot.alert.startsAt) return [];
+      if (owner.status === 'resolved') {
+        const reopenUntil = (owner.closedAt?.getTime() ?? 0) + this.settings.reopenWindowMs;
+        if (alert.receivedAt.getTime() <= reopenUntil) return this.reopen(owner, alert, scope);
+      } else if (!this.isFrozen(owner)) {
+        return this.attach(owner, alert, scope);
+      }
+    }
+    const target = this.findJoinable(scope);
+    if (target) return this.attach(target, alert, scope);
+    return this.open(alert, scope);
+  }
+
+  private resolveAlert(alert: Alert): IncidentEvent[] {
+    const owner = this.incidentOf(alert.fingerprint);
+    const slot = owner?.alerts.get(alert.fingerprint);
+    if (!owner || !slot || slot.alert.startsAt.getTime() !== alert.startsAt.getTime()) {
+      // Possibly ahead of its firing report; keep it briefly so the pair still matches.
+      this.orphans.set(`${alert.fingerprint}\u0000${alert.startsAt.toISOString()}`, { alert });
+      return [];
+    }
+    if (slot.endsAt !== null) return [];
+    return this.markResolved(owner, slot, alert);
+  }
+
+  private markResolved(incident: IncidentState, slot: AlertSlot, alert: Alert): IncidentEvent[] {
+    const endsAt = alert.endsAt ?? alert.receivedAt;
+    slot.endsAt = endsAt;
+    const events: IncidentEvent[] = [
+      this.emit(incident, 'incident.alert_resolved', alert.receivedAt, {
+        alertId: slot.alert.alertId,
+        fingerprint: alert.fingerprint,
+        endsAt,
+        receivedAt: alert.receivedAt,
+      }),
+    ];
+    if ([...incident.alerts.values()].every((each) => each.endsAt !== null)) {
+      incident.status = 'resolving';
+      incident.quietSince = alert.receivedAt;
+      events.push(...this.tick(alert.receivedAt));
+    }
+    return events;
+  }
+
+  private incidentOf(fingerprint: string): IncidentState | undefined {
+    let found: IncidentState | undefined;
+    for (const incident of this.incidents.values()) {
+      if (incident.alerts.has(fingerprint) && (!found || incident.detectedAt >= found.detectedAt)) found = incident;
+    }
+    return found;
+  }
+
+  private isFrozen(incident: IncidentState): boolean {
+    return this.now.getTime() - incident.startedAt.getTime() > this.settings.maxIncidentAgeMs;
+  }
+
+  private compatible(incident: IncidentState, scope: Scope): boolean {
+    if (!this.settings.dependencies.related(incident.service, scope.service)) return false;
+    for (const [label, value] of Object.entries(scope.qualifiers)) {
+      const theirs = incident.qualifiers[label];
+      if (theirs !== undefined && theirs !== value) return false;
+    }
+    return true;
+  }
+
+  /** The open incident a new alert of this scope joins: same scope first, then the most recent. */
+  private findJoinable(scope: Scope): IncidentState | undefined {
+    const candidates = [...this.incidents.values()].filter((incident) => {
+      if (incident.status === 'resolved' || this.isFrozen(incident) || !this.compatible(incident, scope)) return false;
+      if (incident.status === 'resolving' && incident.quietSince) {
+        return this.now.getTime() - incident.quietSince.getTime() <= this.settings.groupWindowMs;
+      }
+      return true;
+    });
+    candidates.sort(
+      (a, b) =>
+        Number(b.scope === scope.key) - Number(a.scope === scope.key) ||
+        b.detectedAt.getTime() - a.detectedAt.getTime() ||
+        a.id.localeCompare(b.id),
+    );
+    return candidates[0];
+  }
+
+  private toIncidentAlert(alert: Alert, scope: Scope): IncidentAlert {
+    return {
+      alertId: alert.occurrenceId,
+      fingerprint: alert.fingerprint,
+      alertname: alert.labels.alertname ?? 'unnamed',
+      signal: classifySignal(alert.labels, this.settings.signalRules),
+      service: scope.service,
+      severity: severityOf(alert.labels, this.settings.severity),
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: alert.startsAt,
+      receivedAt: alert.receivedAt,
+      value: alertValue(alert),
+      generatorURL: alert.generatorURL,
+    };
+  }
+
+  private open(alert: Alert, scope: Scope): IncidentEvent[] {
+    const incidentAlert = this.toIncidentAlert(alert, scope);
+    const incident: IncidentState = {
+      id: incidentIdFor(alert),
+      scope: scope.key,
+      service: scope.service,
+      qualifiers: { ...scope.qualifiers },
+      services: [],
+      status: 'open',
+      sequence: 0,
+      startedAt: alert.startsAt,
+      detectedAt: alert.receivedAt,
+      severity: incidentAlert.severity,
+      alerts: new Map(),
+      changes: [],
+      causeSignature: '',
+      quietSince: null,
+      resolvedAt: null,
+      closedAt: null,
+    };
+    this.incidents.set(incident.id, incident);
+    const events: IncidentEvent[] = [
+      this.emit(incident, 'incident.opened', alert.receivedAt, {
+        scope: scope.key,
+        service: scope.service,
+        severity: incident.severity,
+        startedAt: incident.startedAt,
+        detectedAt: incident.detectedAt,
+      }),
+    ];
+    events.push(...this.attach(incident, alert, scope, incidentAlert));
+    return events;
+  }
+
+  private reopen(incident: IncidentState, alert: Alert, scope: Scope): IncidentEvent[] {
+    incident.status = 'open';
+    incident.quietSince = null;
+    incident.resolvedAt = null;
+    incident.closedAt = null;
+    const events: IncidentEvent[] = [
+      this.emit(incident, 'incident.reopened', alert.receivedAt, { byAlertFingerprint: alert.fingerprint }),
+    ];
+    events.push(...this.attach(incident, alert, scope));
+    return events;
+  }
+
+  private attach(incident: IncidentState, alert: Alert, scope: Scope, prepared?: IncidentAlert): IncidentEvent[] {
+    const incidentAlert = prepared ?? this.toIncidentAlert(alert, scope);
+    const slot: AlertSlot = { alert: incidentAlert, endsAt: null };
+    incident.alerts.set(alert.fingerprint, slot);
+    if (!incident.services.includes(scope.service)) incident.services.push(scope.service);
+    if (incident.status === 'resolving') {
+      incident.status = 'open';
+      incident.quietSince = null;
+    }
+    const events: IncidentEvent[] = [
+      this.emit(incident, 'incident.alert_attached', alert.receivedAt, { alert: incidentAlert }),
+    ];
+    const startedEarlier = alert.startsAt < incident.startedAt;
+    incident.startedAt = earlier(incident.startedAt, alert.startsAt);
+    const severity = higherSeverity(incident.severity, incidentAlert.severity);
+    if (severity !== incident.severity) {
+      events.push(
+        this.emit(incident, 'incident.severity_changed', alert.receivedAt, { from: incident.severity, to: severity }),
+      );
+      incident.severity = severity;
+    }
+    if (startedEarlier || incident.alerts.size === 1)
+      events.push(...this.attachRelevantChanges(incident, alert.receivedAt, false));
+    events.push(...this.rerank(incident, alert.receivedAt));
+    // Its resolved report may already have arrived (out of order).
+    const orphanKey = `${alert.fingerprint}\u0000${alert.startsAt.toISOString()}`;
+    const orphan = this.orphans.get(orphanKey);
+    if (orphan) {
+      this.orphans.delete(orphanKey);
+      events.push(
+        ...this.markResolved(incident, slot, {
+          ...orphan.alert,
+          receivedAt: later(orphan.alert.receivedAt, alert.receivedAt),
+        }),
+      );
+    }
+    return events;
+  }
+
+  /** Changes on the incident's services, or on services upstream of them, since the look-back. */
+  private attachRelevantChanges(incident: IncidentState, at: Date, rerank = true): IncidentEvent[] {
+    const from = incident.startedAt.getTime() - this.settings.changeLookbackMs;
+    const events: IncidentEvent[] = [];
+    for (const change of this.recentChanges.values()) {
+      if (change.at.getTime() < from) continue;
+      if (incident.changes.some((attached) => attached.changeId === change.id)) continue;
+      // Same service or connected through the dependency map (a balancer in front of it, a
+      // database behind it): either side's change can break it.
+      if (!this.settings.dependencies.related(change.service, incident.service)) continue;
+      const attached: IncidentChange = {
+        changeId: change.id,
+        service: change.service,
+        kind: change.kind,
+        summary: change.summary,
+        at: change.at,
+        link: change.link,
+      };
+      incident.changes.push(attached);
+      events.push(this.emit(incident, 'incident.change_attached', later(at, change.receivedAt), { change: attached }));
+    }
+    if (rerank && events.length > 0) events.push(...this.rerank(incident, at));
+    return events;
+  }
+
+  private rerank(incident: IncidentState, at: Date): IncidentEvent[] {
+    const hints = rankProbableCauses(
+      [...incident.alerts.values()].map((slot) => slot.alert),
+      incident.changes,
+      this.settings.dependencies,
+    );
+    const signature = JSON.stringify(hints.map((hint) => [hint.signal, hint.service, hint.since, hint.reason]));
+    if (signature === incident.causeSignature) return [];
+    incident.causeSignature = signature;
+    return [this.emit(incident, 'incident.cause_ranked', at, { hints })];
+  }
+
+  private latestEnd(incident: IncidentState): Date {
+    let latest = incident.startedAt;
+    for (const slot of incident.alerts.values()) if (slot.endsAt) latest = later(latest, slot.endsAt);
+    return latest;
+  }
+
+  private emit<T extends IncidentEventType>(
+    incident: IncidentState,
+    type: T,
+    occurredAt: Date,
+    data: Extract<IncidentEvent, { type: T }>['data'],
+  ): IncidentEvent {
+    incident.sequence += 1;
+    return {
+      id: eventId(incident.id, incident.sequence),
+      type,
+      incidentId: incident.id,
+      sequence: incident.sequence,
+      occurredAt,
+      data,
+    } as IncidentEvent;
+  }
+
+  /** Forgets what can no longer matter, so memory follows open incidents, not history. */
+  private prune(): void {
+    const now = this.now.getTime();
+    for (const [id, incident] of this.incidents) {
+      if (incident.status === 'resolved' && (incident.closedAt?.getTime() ?? 0) + this.settings.reopenWindowMs < now) {
+        this.incidents.delete(id);
+      }
+    }
+    for (const [id, change] of this.recentChanges) {
+      // Open incidents took it when it arrived; only incidents opening within the look-back still can.
+      if (change.at.getTime() + this.settings.changeLookbackMs + this.settings.outOfOrderSkewMs < now) {
+        this.recentChanges.delete(id);
+      }
+    }
+    for (const [key, orphan] of this.orphans) {
+      if (orphan.alert.receivedAt.getTime() + this.settings.outOfOrderSkewMs < now) this.orphans.delete(key);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import type { Labels } from '../labels.js';
+import type { Severity } from './severity.js';
+import type { SignalClass } from './signal.js';
+
+/** One alert occurrence as an incident knows it. */
+export interface IncidentAlert {
+  /** Occurrence id of the firing report. */
+  readonly alertId: string;
+  readonly fingerprint: string;
+  readonly alertname: string;
+  readonly signal: SignalClass;
+  readonly service: string;
+  readonly severity: Severity;
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly startsAt: Date;
+  readonly receivedAt: Date;
+  /** The alert's value when it reports one (a `value` annotation or label), e.g. 0.31 for 31 %. */
+  readonly value: number | null;
+  readonly generatorURL: string | null;
+}
+
+export interface IncidentChange {
+  readonly changeId: string;
+  readonly service: string;
+  readonly kind: string;
+  readonly summary: string;
+  readonly at: Date;
+  readonly link: string | null;
+}
+
+export interface CauseHint {
+  readonly rank: number;
+  /** A signal class, or `change`. */
+  readonly signal: SignalClass | 'change';
+  readonly service: string;
+  /** When this cause began: its first alert's startsAt, or the change's time. */
+  readonly since: Date;
+  readonly reason: string;
+  /** The change, when the hint is one. */
+  readonly changeId?: string;
+}
+
+interface EventBase<T extends string, D> {
+  /** Deterministic: the same input stream gives the same ids. */
+  readonly id: string;
+  readonly type: T;
+  readonly incidentId: string;
+  /** 1, 2, 3... per incident, no gaps. */
+  readonly sequence: number;
+  /** Time in the alert stream (receipt times, startsAt/endsAt), never the wall clock. */
+  readonly occurredAt: Date;
+  readonly data: D;
+}
+
+export type IncidentOpened = EventBase<
+  'incident.opened',
+  {
+    readonly scope: string;
+    readonly service: string;
+    readonly severity: Severity;
+    readonly startedAt: Date;
+    readonly detectedAt: Date;
+  }
+>;
+export type AlertAttached = EventBase<'incident.alert_attached', { readonly alert: IncidentAlert }>;
+export type AlertResolved = EventBase<
+  'incident.alert_resolved',
+  { readonly alertId: string; readonly fingerprint: string; readonly endsAt: Date; readonly receivedAt: Date }
+>;
+export type ChangeAttached = EventBase<'incident.change_attached', { readonly change: IncidentChange }>;
+export type SeverityChanged = EventBase<
+  'incident.severity_changed',
+  { readonly from: Severity; readonly to: Severity }
+>;
+export type CauseRanked = EventBase<'incident.cause_ranked', { readonly hints: readonly CauseHint[] }>;
+export type IncidentResolved = EventBase<'incident.resolved', { readonly resolvedAt: Date }>;
+export type IncidentReopened = EventBase<'incident.reopened', { readonly byAlertFingerprint: string }>;
+
+export type IncidentEvent =
+  | IncidentOpened
+  | AlertAttached
+  | AlertResolved
+  | ChangeAttached
+  | SeverityChanged
+  | CauseRanked
+  | IncidentResolved
+  | IncidentReopened;
+
+export type IncidentEventType = IncidentEvent['type'];

@@ -1,0 +1,31 @@
+export { Correlator } from './correlator.js';
+export { DependencyMap } from './dependency-map.js';
+export type {
+  AlertAttached,
+  AlertResolved,
+  CauseHint,
+  CauseRanked,
+  ChangeAttached,
+  IncidentAlert,
+  IncidentChange,
+  IncidentEvent,
+  IncidentEventType,
+  IncidentOpened,
+  IncidentReopened,
+  IncidentResolved,
+  SeverityChanged,
+} from './incident-event.js';
+export { rankProbableCauses } from './probable-cause.js';
+export { DEFAULT_SEVERITY_MAPPING, higherSeverity, severityOf } from './severity.js';
+export type { Severity, SeverityMapping } from './severity.js';
+export { DEFAULT_CORRELATION_SETTINGS } from './settings.js';
+export type { CorrelationSettings } from './settings.js';
+export {
+  classifySignal,
+  DEFAULT_SIGNAL_RULES,
+  describeSignal,
+  isCauseLike,
+  isSymptomLike,
+  SIGNAL_CLASSES,
+} from './signal.js';
+export type { SignalClass, SignalRule } from './signal.js';

@@ -1,0 +1,98 @@
+import type { DependencyMap } from './dependency-map.js';
+import type { CauseHint, IncidentAlert, IncidentChange } from './incident-event.js';
+import { describeSignal, isCauseLike, isSymptomLike, type SignalClass } from './signal.js';
+
+interface Candidate {
+  readonly signal: SignalClass | 'change';
+  readonly service: string;
+  readonly since: Date;
+  readonly change?: IncidentChange;
+}
+
+function minutesBetween(earlier: Date, later: Date): string {
+  const minutes = Math.round((later.getTime() - earlier.getTime()) / 60_000);
+  if (minutes <= 0) return 'at the same time as';
+  return `${minutes} min before`;
+}
+
+function classRank(signal: SignalClass | 'change'): number {
+  if (isCauseLike(signal)) return 0;
+  if (isSymptomLike(signal)) return 1;
+  return 2;
+}
+
+/**
+ * Ranks what probably caused an incident: cause-like signals (a change, load imbalance,
+ * saturation) before symptoms (error rate, latency, availability), then earlier first, then
+ * upstream in the dependency map first. Each hint says why, in words an on-call engineer can
+ * check against the graphs.
+ */
+export function rankProbableCauses(
+  alerts: readonly IncidentAlert[],
+  changes: readonly IncidentChange[],
+  dependencies: DependencyMap,
+): CauseHint[] {
+  const bySignalAndService = new Map<string, Candidate>();
+  for (const alert of alerts) {
+    const key = `${alert.signal}\u0000${alert.service}`;
+    const existing = bySignalAndService.get(key);
+    if (!existing || alert.startsAt < existing.since) {
+      bySignalAndService.set(key, { signal: alert.signal, service: alert.service, since: alert.startsAt });
+    }
+  }
+  const candidates: Candidate[] = [
+    ...bySignalAndService.values(),
+    ...changes.map((change) => ({ signal: 'change' as const, service: change.service, since: change.at, change })),
+  ];
+  candidates.sort(
+    (a, b) =>
+      classRank(a.signal) - classRank(b.signal) ||
+      a.since.getTime() - b.since.getTime() ||
+      dependencies.depth(a.service) - dependencies.depth(b.service) ||
+      a.service.localeCompare(b.service) ||
+      a.signal.localeCompare(b.signal),
+  );
+  const firstSymptom = candidates.find((candidate) => isSymptomLike(candidate.signal));
+  return candidates.map((candidate, index) => {
+    const hint: CauseHint = {
+      rank: index + 1,
+      signal: candidate.signal,
+      service: candidate.service,
+      since: candidate.since,
+      reason: reasonFor(candidate, firstSymptom, dependencies),
+      ...(candidate.change ? { changeId: candidate.change.changeId } : {}),
+    };
+    return hint;
+  });
+}
+
+function reasonFor(candidate: Candidate, firstSymptom: Candidate | undefined, dependencies: DependencyMap): string {
+  const what =
+    candidate.change !== undefined
+      ? `${candidate.change.kind} change '${candidate.change.summary}' on ${candidate.service}`
+      : `${describeSignal(candidate.signal)} on ${candidate.service}`;
+  if (!isCauseLike(candidate.signal)) {
+    if (isSymptomLike(candidate.signal)) return `${what} is a symptom: it shows the impact, not its cause`;
+    return `${what} is neither a known cause nor a known symptom`;
+  }
+  if (firstSymptom === undefined) return `${what}; no symptom alert yet`;
+  const verb = candidate.change !== undefined ? 'was' : 'began';
+  const parts = [
+    `${what} ${verb} ${minutesBetween(candidate.since, firstSymptom.since)} the first ${describeSignal(firstSymptom.signal)} alert on ${firstSymptom.service}`,
+  ];
+  if (candidate.since > firstSymptom.since) {
+    parts[0] = `${what} began after the first ${describeSignal(firstSymptom.signal)} alert on ${firstSymptom.service}`;
+  }
+  if (
+    candidate.service !== firstSymptom.service &&
+    dependencies.isUpstreamOf(candidate.service, firstSymptom.service)
+  ) {
+    parts.push(`${firstSymptom.service} depends on ${candidate.service}`);
+  } else if (
+    candidate.service !== firstSymptom.service &&
+    dependencies.isUpstreamOf(firstSymptom.service, candidate.service)
+  ) {
+    parts.push(`${firstSymptom.service} calls ${candidate.service}`);
+  }
+  return parts.join('; ');
+}
