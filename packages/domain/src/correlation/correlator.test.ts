@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Correlator } from './correlator.js';
+import { summariseIncidents } from './incident-summary.js';
 import { DependencyMap } from './dependency-map.js';
 import type { IncidentEvent } from './incident-event.js';
 import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings } from './settings.js';
@@ -254,5 +255,62 @@ describe('Correlator: changes', () => {
       (c) => c.applyChange(change('auth', 'deploy', 'auth v42', 2, 6)),
     ]);
     expect(ofType(events, 'incident.change_attached').map((event) => event.data.change.summary)).toEqual(['auth v42']);
+  });
+});
+
+describe('Correlator: snapshots', () => {
+  it('continues after a restore exactly as if it had never stopped, at every cut point', () => {
+    const steps = referenceOutage();
+    const straight = run(withLbMap, steps);
+    for (let cut = 0; cut <= steps.length; cut += 1) {
+      const before = new Correlator(withLbMap);
+      const head = steps.slice(0, cut).flatMap((step) => step(before));
+      // Through JSON, as a snapshot stored on disk or on Kafka would be.
+      const stored = JSON.parse(JSON.stringify(before.snapshot())) as ReturnType<Correlator['snapshot']>;
+      const after = new Correlator(withLbMap, stored);
+      const tail = steps.slice(cut).flatMap((step) => step(after));
+      expect([...head, ...tail]).toEqual(straight);
+    }
+  });
+
+  it('keeps label values that look like timestamps as strings', () => {
+    const odd: AlertSpec = {
+      labels: { alertname: 'HighErrorRate', service: 'auth', deployed: '2026-11-22T03:00:00.000Z' },
+      starts: 1,
+    };
+    const correlator = new Correlator(withLbMap);
+    correlator.applyAlert(firing(odd, 1));
+    const restored = new Correlator(
+      withLbMap,
+      JSON.parse(JSON.stringify(correlator.snapshot())) as ReturnType<Correlator['snapshot']>,
+    );
+    const events = restored.applyAlert(resolved(odd, 5, 5.5));
+    expect(events[0]?.type).toBe('incident.alert_resolved');
+    expect(JSON.stringify(restored.snapshot())).toContain('"deployed":"2026-11-22T03:00:00.000Z"');
+  });
+});
+
+describe('incident summaries from events alone', () => {
+  it('rebuilds the reference incident: services, signals, severity, times, changes and cause', () => {
+    const [summary, ...others] = summariseIncidents(run(withLbMap, referenceOutage()));
+    expect(others).toEqual([]);
+    expect(summary).toMatchObject({
+      scope: 'service=auth-lb',
+      services: ['auth-lb', 'auth'],
+      signals: ['load_imbalance', 'error_rate', 'latency'],
+      severity: 'critical',
+      status: 'resolved',
+      startedAt: at(0),
+      detectedAt: at(1),
+      resolvedAt: at(32),
+      alertCount: 3,
+    });
+    expect(summary?.changes.map((attached) => attached.kind)).toEqual(['config']);
+    expect(summary?.probableCause[1]).toMatchObject({ signal: 'load_imbalance', service: 'auth-lb', rank: 2 });
+  });
+
+  it('refuses a stream that does not start with incident.opened', () => {
+    const events = run(withLbMap, referenceOutage());
+    expect(() => summariseIncidents(events.slice(1))).toThrow(/must start with incident.opened/);
   });
 });

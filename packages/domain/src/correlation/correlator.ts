@@ -4,47 +4,20 @@ import type { Change } from '../change.js';
 import type { Labels } from '../labels.js';
 import type { IncidentAlert, IncidentChange, IncidentEvent, IncidentEventType } from './incident-event.js';
 import { rankProbableCauses } from './probable-cause.js';
-import { higherSeverity, severityOf, type Severity } from './severity.js';
+import { higherSeverity, severityOf } from './severity.js';
 import type { CorrelationSettings } from './settings.js';
 import { classifySignal } from './signal.js';
-
-interface AlertSlot {
-  alert: IncidentAlert;
-  /** endsAt of the resolved report; null while firing. */
-  endsAt: Date | null;
-}
-
-interface IncidentState {
-  id: string;
-  scope: string;
-  service: string;
-  qualifiers: Record<string, string>;
-  services: string[];
-  status: 'open' | 'resolving' | 'resolved';
-  sequence: number;
-  startedAt: Date;
-  detectedAt: Date;
-  severity: Severity;
-  /** Current occurrence per fingerprint. */
-  alerts: Map<string, AlertSlot>;
-  changes: IncidentChange[];
-  causeSignature: string;
-  /** Receipt time of the resolution that left no alert firing. */
-  quietSince: Date | null;
-  resolvedAt: Date | null;
-  /** When the incident was resolved (quiet period over): the reopen window counts from here. */
-  closedAt: Date | null;
-}
-
-interface Scope {
-  readonly service: string;
-  readonly qualifiers: Record<string, string>;
-  readonly key: string;
-}
-
-interface OrphanResolution {
-  readonly alert: Alert;
-}
+import {
+  emptyState,
+  snapshotOf,
+  stateFromSnapshot,
+  type AlertSlot,
+  type CorrelatorSnapshot,
+  type CorrelatorState,
+  type IncidentState,
+  type OrphanResolution,
+  type Scope,
+} from './correlator-state.js';
 
 function eventId(incidentId: string, sequence: number): string {
   return createHash('sha256').update(`${incidentId}\u0000${sequence}`).digest('hex').slice(0, 32);
@@ -72,12 +45,42 @@ const earlier = (a: Date, b: Date): Date => (a < b ? a : b);
  * let quiet periods end when no record arrives (the service ticks with its clock).
  */
 export class Correlator {
-  private readonly incidents = new Map<string, IncidentState>();
-  private readonly recentChanges = new Map<string, Change>();
-  private readonly orphans = new Map<string, OrphanResolution>();
-  private now = new Date(0);
+  private readonly state: CorrelatorState;
 
-  constructor(private readonly settings: CorrelationSettings) {}
+  constructor(
+    private readonly settings: CorrelationSettings,
+    snapshot?: CorrelatorSnapshot,
+  ) {
+    this.state = snapshot ? stateFromSnapshot(snapshot) : emptyState();
+  }
+
+  /**
+   * Everything the correlator knows, as JSON-safe data: restoring it (new Correlator(settings,
+   * snapshot)) and feeding the records that followed gives the same events as never stopping.
+   */
+  snapshot(): CorrelatorSnapshot {
+    return snapshotOf(this.state);
+  }
+
+  private get incidents(): Map<string, IncidentState> {
+    return this.state.incidents;
+  }
+
+  private get recentChanges(): Map<string, Change> {
+    return this.state.recentChanges;
+  }
+
+  private get orphans(): Map<string, OrphanResolution> {
+    return this.state.orphans;
+  }
+
+  private get now(): Date {
+    return this.state.now;
+  }
+
+  private set now(value: Date) {
+    this.state.now = value;
+  }
 
   /** Open (or resolving) incidents: the ones alerts can still join. */
   openIncidentCount(): number {

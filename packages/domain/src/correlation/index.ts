@@ -1,4 +1,5 @@
 export { Correlator } from './correlator.js';
+export type { CorrelatorSnapshot } from './correlator-state.js';
 export { DependencyMap } from './dependency-map.js';
 export type {
   AlertAttached,
@@ -15,6 +16,8 @@ export type {
   IncidentResolved,
   SeverityChanged,
 } from './incident-event.js';
+export { foldIncident, summariseIncidents } from './incident-summary.js';
+export type { IncidentSummary } from './incident-summary.js';
 export { rankProbableCauses } from './probable-cause.js';
 export { DEFAULT_SEVERITY_MAPPING, higherSeverity, severityOf } from './severity.js';
 export type { Severity, SeverityMapping } from './severity.js';
