@@ -14,6 +14,14 @@ export {
   parseChangeRequest,
 } from './change-record.js';
 export type { ChangeRecordV1, ChangeRequest } from './change-record.js';
+export {
+  INCIDENT_EVENT_SCHEMA_NAME,
+  INCIDENT_EVENT_TYPES,
+  incidentEventJsonSchema,
+  incidentEventRecordSchema,
+  parseIncidentEventRecord,
+} from './incident-event-record.js';
+export type { IncidentEventRecordV1 } from './incident-event-record.js';
 export { isGoZeroTime, rfc3339 } from './time.js';
 export { DEFAULT_TOPIC_PREFIX, HEADERS, topicNames } from './topics.js';
 export type { TopicNames } from './topics.js';

@@ -6,11 +6,20 @@ export interface TopicNames {
   readonly alerts: string;
   /** Change events (ChangeRecordV1), keyed by service. */
   readonly changes: string;
+  /** Incident events (IncidentEventRecordV1), keyed by incident id. */
+  readonly incidents: string;
+  /** Records the correlator could not read, with the reason in headers. */
+  readonly deadLetter: string;
 }
 
 /** The major version is part of the name: a breaking change gets a new topic, old readers keep working. */
 export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
-  return { alerts: `${prefix}alerts.v1`, changes: `${prefix}changes.v1` };
+  return {
+    alerts: `${prefix}alerts.v1`,
+    changes: `${prefix}changes.v1`,
+    incidents: `${prefix}incidents.v1`,
+    deadLetter: `${prefix}dead-letter.v1`,
+  };
 }
 
 /** Kafka header names Sitrep writes. Trace context goes in the W3C `traceparent`/`tracestate`. */

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { parseWith, type ParseResult } from './validation.js';
+
+export const INCIDENT_EVENT_SCHEMA_NAME = 'sitrep.incident-event.v1';
+
+export const INCIDENT_EVENT_TYPES = [
+  'incident.opened',
+  'incident.alert_attached',
+  'incident.alert_resolved',
+  'incident.change_attached',
+  'incident.severity_changed',
+  'incident.cause_ranked',
+  'incident.resolved',
+  'incident.reopened',
+] as const;
+
+const instant = z.iso.datetime({ offset: false });
+const labels = z.record(z.string(), z.string());
+const severity = z.enum(['critical', 'warning', 'info']);
+const signal = z.enum(['error_rate', 'latency', 'load_imbalance', 'saturation', 'availability', 'other']);
+
+const incidentAlert = z.object({
+  alertId: z.string(),
+  fingerprint: z.string(),
+  alertname: z.string(),
+  signal,
+  service: z.string(),
+  severity,
+  labels,
+  annotations: labels,
+  startsAt: instant,
+  receivedAt: instant,
+  value: z.number().nullable(),
+  generatorURL: z.string().nullable(),
+});
+
+const incidentChange = z.object({
+  changeId: z.string(),
+  service: z.string(),
+  kind: z.string(),
+  summary: z.string(),
+  at: instant,
+  link: z.string().nullable(),
+});
+
+const causeHint = z.object({
+  rank: z.number().int().positive(),
+  signal: z.union([signal, z.literal('change')]),
+  service: z.string(),
+  since: instant,
+  reason: z.string(),
+  changeId: z.string().optional(),
+});
+
+const envelope = {
+  schema: z.literal(INCIDENT_EVENT_SCHEMA_NAME),
+  id: z.string().regex(/^[0-9a-f]{32}$/),
+  incidentId: z.string().min(1),
+  sequence: z.number().int().positive(),
+  occurredAt: instant,
+};
+
+/**
+ * One incident event, the value of each record on `sitrep.incidents.v1` (key: the incident id).
+ * Applied in sequence order, an incident's events rebuild it completely.
+ */
+export const incidentEventRecordSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...envelope,
+    type: z.literal('incident.opened'),
+    data: z.object({ scope: z.string(), service: z.string(), severity, startedAt: instant, detectedAt: instant }),
+  }),
+  z.object({ ...envelope, type: z.literal('incident.alert_attached'), data: z.object({ alert: incidentAlert }) }),
+  z.object({
+    ...envelope,
+    type: z.literal('incident.alert_resolved'),
+    data: z.object({ alertId: z.string(), fingerprint: z.string(), endsAt: instant, receivedAt: instant }),
+  }),
+  z.object({ ...envelope, type: z.literal('incident.change_attached'), data: z.object({ change: incidentChange }) }),
+  z.object({
+    ...envelope,
+    type: z.literal('incident.severity_changed'),
+    data: z.object({ from: severity, to: severity }),
+  }),
+  z.object({ ...envelope, type: z.literal('incident.cause_ranked'), data: z.object({ hints: z.array(causeHint) }) }),
+  z.object({ ...envelope, type: z.literal('incident.resolved'), data: z.object({ resolvedAt: instant }) }),
+  z.object({ ...envelope, type: z.literal('incident.reopened'), data: z.object({ byAlertFingerprint: z.string() }) }),
+]);
+
+export type IncidentEventRecordV1 = z.output<typeof incidentEventRecordSchema>;
+
+export function parseIncidentEventRecord(value: unknown): ParseResult<IncidentEventRecordV1> {
+  return parseWith(incidentEventRecordSchema, value);
+}
+
+/** JSON Schema (2020-12) of IncidentEventRecordV1, generated from the zod schema. */
+export const incidentEventJsonSchema = {
+  ...z.toJSONSchema(incidentEventRecordSchema, { target: 'draft-2020-12' }),
+  $id: 'https://sitrep.dev/schemas/sitrep.incident-event.v1.json',
+  title: 'Sitrep incident event v1',
+  description:
+    'Value of each record on the sitrep.incidents.v1 topic. Key: the incident id. Header sitrep-id: the event id.',
+};
