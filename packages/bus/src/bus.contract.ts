@@ -122,6 +122,63 @@ export function describeBusContract(name: string, makeBus: () => Bus): void {
       await waitFor(() => attempts >= 2, { description: 'a second delivery', timeoutMs: 60_000 });
     });
 
+    it('delivers batches in order and tells the member its partitions before the first batch', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-batch');
+      await bus.start([{ name: topic, partitions: 2, replicationFactor: -1 }]);
+      const count = await bus.partitionCount(topic);
+      expect(count).toBeGreaterThanOrEqual(1);
+      await bus.publish(
+        topic,
+        Array.from({ length: 30 }, (_, index) => ({ key: `k${index % 3}`, value: String(index) })),
+      );
+      const events: string[] = [];
+      const byKey = new Map<string, string[]>();
+      subscriptions.push(
+        await bus.subscribe({
+          groupId: uniqueName('group'),
+          topics: [topic],
+          fromBeginning: true,
+          onAssignment: (partitions) => {
+            events.push(`assigned ${partitions.map((p) => p.partition).join(',')}`);
+            return Promise.resolve();
+          },
+          eachBatch: (messages) => {
+            events.push('batch');
+            for (const message of messages)
+              byKey.set(message.key ?? '', [...(byKey.get(message.key ?? '') ?? []), message.value]);
+            return Promise.resolve();
+          },
+        }),
+      );
+      await waitFor(() => [...byKey.values()].flat().length === 30, { description: '30 messages in batches' });
+      expect(events[0]).toBe(`assigned ${Array.from({ length: count }, (_, index) => index).join(',')}`);
+      // Order per key holds: a key always maps to one partition.
+      expect(byKey.get('k0')).toEqual(['0', '3', '6', '9', '12', '15', '18', '21', '24', '27']);
+    });
+
+    it('reads a whole topic up to its current end, and a compacted topic keeps the latest value per key', async () => {
+      const bus = newBus();
+      const table = uniqueName('contract-table');
+      await bus.start([{ name: table, partitions: 1, replicationFactor: -1, config: { 'cleanup.policy': 'compact' } }]);
+      expect(await bus.readAll(table)).toEqual([]);
+      await bus.publish(table, [
+        { key: 'p0', value: 'v1' },
+        { key: 'p1', value: 'w1' },
+      ]);
+      await bus.publish(table, [{ key: 'p0', value: 'v2', partition: 0 }]);
+      const rows = await bus.readAll(table);
+      const latest = new Map(rows.map((row) => [row.key, row.value]));
+      expect(latest).toEqual(
+        new Map([
+          ['p0', 'v2'],
+          ['p1', 'w1'],
+        ]),
+      );
+      // Messages come in offset order, so the last one per key is the latest.
+      expect(rows.at(-1)?.value).toBe('v2');
+    });
+
     it('refuses to publish after close with a retriable error', async () => {
       const bus = newBus();
       const topic = uniqueName('contract-closed');

@@ -21,6 +21,18 @@ export interface TopicSpec {
   readonly partitions: number;
   /** -1 takes the broker's default. */
   readonly replicationFactor: number;
+  /** Kafka topic configs, e.g. `cleanup.policy: compact` for a table of latest values per key. */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** A published message can name its partition explicitly instead of hashing its key. */
+export interface OutgoingMessageTo extends OutgoingMessage {
+  readonly partition?: number;
 }
 
 export interface SubscribeOptions {
@@ -29,10 +41,18 @@ export interface SubscribeOptions {
   /** Where a group with no committed offset starts. */
   readonly fromBeginning: boolean;
   /**
-   * Called once per message, in order per partition. The offset is committed only after it
-   * resolves; if it throws, the message is delivered again (at-least-once).
+   * Called with each batch of messages of one partition, in order. The batch's offsets are
+   * committed only after it resolves; if it throws, the batch is delivered again
+   * (at-least-once). Exactly one of eachMessage and eachBatch is given.
    */
-  readonly eachMessage: (message: IncomingMessage) => Promise<void>;
+  readonly eachBatch?: (messages: readonly IncomingMessage[]) => Promise<void>;
+  /** Called once per message, in order per partition; a one-message batch. */
+  readonly eachMessage?: (message: IncomingMessage) => Promise<void>;
+  /**
+   * Called after every (re)assignment, before any message of the new assignment is delivered,
+   * with the partitions this member now owns: state held for others must be dropped.
+   */
+  readonly onAssignment?: (partitions: readonly TopicPartition[]) => Promise<void>;
 }
 
 export interface Subscription {
@@ -53,7 +73,11 @@ export interface Bus {
   readonly kind: 'kafka' | 'embedded';
   /** Connects and creates missing topics. Rejects with a BusError when the bus is unreachable. */
   start(topics: readonly TopicSpec[]): Promise<void>;
-  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  publish(topic: string, messages: readonly OutgoingMessageTo[]): Promise<void>;
+  /** Every message from the beginning of the topic to its end as of the call, in order per partition. */
+  readAll(topic: string): Promise<IncomingMessage[]>;
+  /** Partition count of a topic Sitrep created. */
+  partitionCount(topic: string): Promise<number>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   readiness(): Promise<BusReadiness>;
   /** Stops subscriptions and waits for in-flight publishes. */

@@ -7,7 +7,7 @@ import type {
   Bus,
   BusReadiness,
   IncomingMessage,
-  OutgoingMessage,
+  OutgoingMessageTo,
   SubscribeOptions,
   Subscription,
   TopicSpec,
@@ -35,6 +35,18 @@ interface MessageRow {
 
 const BATCH = 100;
 
+function toIncoming(topic: string, row: MessageRow): IncomingMessage {
+  return {
+    topic,
+    partition: 0,
+    offset: String(row.offset),
+    key: row.key,
+    value: row.value,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    timestamp: new Date(row.timestamp),
+  };
+}
+
 /**
  * A single-machine stand-in for Kafka, so Sitrep runs with no external server: one SQLite file
  * in WAL mode with synchronous=FULL, so a publish that returned is on disk. Each topic is a
@@ -52,6 +64,9 @@ export class EmbeddedBus implements Bus {
   private statements:
     | {
         topicOffset: StatementSync;
+        markCompacted: StatementSync;
+        dropOlderWithKey: StatementSync;
+        readAll: StatementSync;
         insertTopic: StatementSync;
         bumpTopic: StatementSync;
         insertMessage: StatementSync;
@@ -69,7 +84,10 @@ export class EmbeddedBus implements Bus {
     try {
       if (!this.db) this.open();
       const statements = this.requireOpen();
-      for (const topic of topics) statements.insertTopic.run(topic.name);
+      for (const topic of topics) {
+        statements.insertTopic.run(topic.name);
+        if (topic.config?.['cleanup.policy'] === 'compact') statements.markCompacted.run(topic.name);
+      }
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(
@@ -97,9 +115,21 @@ export class EmbeddedBus implements Bus {
       CREATE TABLE IF NOT EXISTS bus_group_offsets (
         group_id TEXT NOT NULL, topic TEXT NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (group_id, topic)
       ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS bus_messages_by_key ON bus_messages (topic, key);
     `);
+    // Added after the first release: data dirs created by it lack the column.
+    const columns = db.prepare('PRAGMA table_info(bus_topics)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'compacted')) {
+      db.exec('ALTER TABLE bus_topics ADD COLUMN compacted INTEGER NOT NULL DEFAULT 0');
+    }
     this.statements = {
-      topicOffset: db.prepare('SELECT next_offset AS next FROM bus_topics WHERE name = ?'),
+      topicOffset: db.prepare('SELECT next_offset AS next, compacted FROM bus_topics WHERE name = ?'),
+      markCompacted: db.prepare('UPDATE bus_topics SET compacted = 1 WHERE name = ?'),
+      // Compaction done eagerly: a compacted topic keeps only the latest message per key.
+      dropOlderWithKey: db.prepare('DELETE FROM bus_messages WHERE topic = ? AND key = ? AND offset < ?'),
+      readAll: db.prepare(
+        'SELECT offset, key, value, headers, timestamp FROM bus_messages WHERE topic = ? AND offset < ? ORDER BY offset',
+      ),
       insertTopic: db.prepare('INSERT OR IGNORE INTO bus_topics (name) VALUES (?)'),
       bumpTopic: db.prepare('UPDATE bus_topics SET next_offset = ? WHERE name = ?'),
       insertMessage: db.prepare(
@@ -124,12 +154,17 @@ export class EmbeddedBus implements Bus {
   }
 
   private topicEnd(topic: string): number {
-    const row = this.requireOpen().topicOffset.get(topic) as { next: number } | undefined;
-    if (row === undefined) throw new BusError(`unknown topic ${topic}`, 'protocol', false);
-    return row.next;
+    return this.topicRow(topic).next;
   }
 
-  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+  private topicRow(topic: string): { next: number; compacted: number } {
+    const row = this.requireOpen().topicOffset.get(topic) as { next: number; compacted: number } | undefined;
+    if (row === undefined) throw new BusError(`unknown topic ${topic}`, 'protocol', false);
+    return row;
+  }
+
+  /** One partition per topic here; an explicit partition in a message is therefore ignored. */
+  publish(topic: string, messages: readonly OutgoingMessageTo[]): Promise<void> {
     try {
       const statements = this.requireOpen();
       const db = this.db as DatabaseSync;
@@ -213,32 +248,31 @@ export class EmbeddedBus implements Bus {
         wake = done;
       });
 
+    const handleBatch =
+      options.eachBatch ??
+      (async (messages: readonly IncomingMessage[]) => {
+        for (const message of messages) await options.eachMessage?.(message);
+      });
+
     const deliverAvailable = async (): Promise<number> => {
       const statements = this.requireOpen();
       let delivered = 0;
       for (const topic of options.topics) {
+        if (isStopped()) return delivered;
         const from = (statements.groupOffset.get(options.groupId, topic) as { next: number }).next;
-        const rows = statements.readMessages.all(topic, from, BATCH) as unknown as MessageRow[];
-        for (const row of rows) {
-          if (isStopped()) return delivered;
-          const message: IncomingMessage = {
-            topic,
-            partition: 0,
-            offset: String(row.offset),
-            key: row.key,
-            value: row.value,
-            headers: JSON.parse(row.headers) as Record<string, string>,
-            timestamp: new Date(row.timestamp),
-          };
-          await options.eachMessage(message);
-          statements.commitOffset.run(options.groupId, topic, row.offset + 1);
-          delivered += 1;
-        }
+        const rows = statements.readMessages.all(topic, from, options.eachBatch ? BATCH : 1) as unknown as MessageRow[];
+        const last = rows.at(-1);
+        if (last === undefined) continue;
+        await handleBatch(rows.map((row) => toIncoming(topic, row)));
+        statements.commitOffset.run(options.groupId, topic, last.offset + 1);
+        delivered += rows.length;
       }
       return delivered;
     };
 
     const loop = async (): Promise<void> => {
+      // One member owns every (single) partition, from the start.
+      await options.onAssignment?.(options.topics.map((topic) => ({ topic, partition: 0 })));
       while (!isStopped()) {
         try {
           const delivered = await deliverAvailable();
@@ -267,6 +301,25 @@ export class EmbeddedBus implements Bus {
       },
     };
     return subscription;
+  }
+
+  readAll(topic: string): Promise<IncomingMessage[]> {
+    try {
+      const end = this.topicEnd(topic);
+      const rows = this.requireOpen().readAll.all(topic, end) as unknown as MessageRow[];
+      return Promise.resolve(rows.map((row) => toIncoming(topic, row)));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  partitionCount(topic: string): Promise<number> {
+    try {
+      this.topicEnd(topic);
+      return Promise.resolve(1);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   readiness(): Promise<BusReadiness> {

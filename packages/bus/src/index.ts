@@ -3,8 +3,10 @@ export type {
   BusReadiness,
   IncomingMessage,
   OutgoingMessage,
+  OutgoingMessageTo,
   SubscribeOptions,
   Subscription,
+  TopicPartition,
   TopicSpec,
 } from './bus.js';
 export { BusError, isBusError } from './bus-error.js';

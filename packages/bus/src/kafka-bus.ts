@@ -1,11 +1,12 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, IHeaders, Kafka, LogEntry, Producer } from 'kafkajs';
+import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage, LogEntry, Producer } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '@sitrep/telemetry';
 import type {
   Bus,
   BusReadiness,
   IncomingMessage,
-  OutgoingMessage,
+  OutgoingMessageTo,
   SubscribeOptions,
   Subscription,
   TopicSpec,
@@ -56,6 +57,18 @@ function toBusError(error: unknown, what: string): BusError {
   if (error instanceof BusError) return error;
   const { errorClass, retriable } = classifyKafkaError(error);
   return new BusError(`${what}: ${(error as Error).message}`, errorClass, retriable, { cause: error });
+}
+
+function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? '',
+    headers: decodeHeaders(message.headers),
+    timestamp: new Date(Number(message.timestamp)),
+  };
 }
 
 function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
@@ -121,6 +134,7 @@ export class KafkaBus implements Bus {
           topic: spec.name,
           numPartitions: spec.partitions,
           replicationFactor: spec.replicationFactor,
+          configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
       if (created) this.logger.info('created topics', { topics: topics.map((spec) => spec.name) });
@@ -130,7 +144,7 @@ export class KafkaBus implements Bus {
     }
   }
 
-  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+  publish(topic: string, messages: readonly OutgoingMessageTo[]): Promise<void> {
     if (this.closing) return Promise.reject(new BusError('the bus is closing', 'closed', true));
     if (!this.started) return Promise.reject(new BusError('not connected to Kafka yet', 'not_ready', true));
     if (messages.length === 0) return Promise.resolve();
@@ -161,21 +175,30 @@ export class KafkaBus implements Bus {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    // Batches wait until the assignment hook has run for the current generation.
+    let assigned: Promise<void> = Promise.resolve();
+    if (options.onAssignment) {
+      const onAssignment = options.onAssignment;
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        const partitions = Object.entries(event.payload.memberAssignment).flatMap(([topic, numbers]) =>
+          numbers.map((partition) => ({ topic, partition })),
+        );
+        assigned = onAssignment(partitions);
+      });
+    }
+    const handleBatch =
+      options.eachBatch ??
+      (async (messages: readonly IncomingMessage[]) => {
+        for (const message of messages) await options.eachMessage?.(message);
+      });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
       await consumer.run({
-        eachMessage: async ({ topic, partition, message }) => {
-          const incoming: IncomingMessage = {
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? '',
-            headers: decodeHeaders(message.headers),
-            timestamp: new Date(Number(message.timestamp)),
-          };
-          await options.eachMessage(incoming);
+        eachBatch: async ({ batch, heartbeat }) => {
+          await assigned;
+          await handleBatch(batch.messages.map((message) => toIncoming(batch.topic, batch.partition, message)));
+          await heartbeat();
         },
       });
     } catch (error) {
@@ -189,6 +212,58 @@ export class KafkaBus implements Bus {
         await consumer.disconnect();
       },
     };
+  }
+
+  /**
+   * kafkajs cannot read partitions without a consumer group, so this joins a throwaway group,
+   * reads every partition up to the end offsets taken at the start, and deletes the group.
+   */
+  async readAll(topic: string): Promise<IncomingMessage[]> {
+    try {
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      const pending = new Map(
+        ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high)]),
+      );
+      if (pending.size === 0) return [];
+      const groupId = `${this.options.clientId}-read-${randomBytes(6).toString('hex')}`;
+      const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+      const messages: IncomingMessage[] = [];
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [topic], fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+          void consumer.run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const end = pending.get(batch.partition);
+              if (end === undefined) return;
+              for (const message of batch.messages) {
+                if (BigInt(message.offset) < end) messages.push(toIncoming(topic, batch.partition, message));
+              }
+              if (BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
+              if (pending.size === 0) resolve();
+              await Promise.resolve();
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect().catch(() => undefined);
+        await this.admin.deleteGroups([groupId]).catch(() => undefined);
+      }
+      return messages.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+    } catch (error) {
+      throw toBusError(error, `cannot read ${topic}`);
+    }
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    try {
+      const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      return metadata.topics[0]?.partitions.length ?? 0;
+    } catch (error) {
+      throw toBusError(error, `cannot describe ${topic}`);
+    }
   }
 
   async readiness(): Promise<BusReadiness> {

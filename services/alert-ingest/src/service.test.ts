@@ -31,6 +31,8 @@ function gatedBus(dataDir: string): { bus: Bus; publishes: OutgoingMessage[][]; 
       await inner.publish(topic, messages);
     },
     subscribe: (options) => inner.subscribe(options),
+    readAll: (topic) => inner.readAll(topic),
+    partitionCount: (topic) => inner.partitionCount(topic),
     readiness: () => inner.readiness(),
     close: () => inner.close(),
   };
