@@ -195,10 +195,11 @@ export class KafkaBus implements Bus {
       await consumer.connect();
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
       await consumer.run({
-        eachBatch: async ({ batch, heartbeat }) => {
+        eachBatch: async (payload) => {
           await assigned;
+          const { batch } = payload;
           await handleBatch(batch.messages.map((message) => toIncoming(batch.topic, batch.partition, message)));
-          await heartbeat();
+          await payload.heartbeat();
         },
       });
     } catch (error) {
