@@ -154,6 +154,18 @@ export class EnvReader {
     return secret;
   }
 
+  /** The content of the file a variable names, or undefined when unset; unreadable files fail. */
+  fileContent(name: string): { path: string; content: string } | undefined {
+    const path = this.raw(name);
+    if (path === undefined) return undefined;
+    try {
+      return { path, content: this.readFile(path) };
+    } catch (error) {
+      this.fail(name, `cannot read ${path}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
   /**
    * Throws a ConfigError if any read failed or if a variable under one of `prefixes` was never
    * read by anyone.

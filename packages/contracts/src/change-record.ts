@@ -67,3 +67,22 @@ export const changeRecordJsonSchema = {
     receivedAt: instant,
   },
 } as const;
+
+const isoInstant = z.iso.datetime({ offset: false });
+
+/** For consumers: parses and checks a record read from the changes topic. */
+export const changeRecordSchema = z.object({
+  schema: z.literal(CHANGE_RECORD_SCHEMA_NAME),
+  id: z.string().min(1),
+  service: z.string().min(1),
+  kind: z.string().min(1),
+  summary: z.string(),
+  at: isoInstant,
+  labels: z.record(z.string(), z.string()),
+  link: z.string().nullable(),
+  receivedAt: isoInstant,
+});
+
+export function parseChangeRecord(value: unknown): ParseResult<ChangeRecordV1> {
+  return parseWith(changeRecordSchema, value);
+}

@@ -10,7 +10,9 @@ export type { AlertmanagerWebhook, WebhookAlert } from './alertmanager-webhook.j
 export {
   CHANGE_RECORD_SCHEMA_NAME,
   changeRecordJsonSchema,
+  changeRecordSchema,
   changeRequestSchema,
+  parseChangeRecord,
   parseChangeRequest,
 } from './change-record.js';
 export type { ChangeRecordV1, ChangeRequest } from './change-record.js';

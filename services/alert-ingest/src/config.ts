@@ -1,5 +1,7 @@
 import { isLoopbackHost, readPlatformSettings, type EnvReader, type PlatformSettings } from '@sitrep/config';
+import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings } from '@sitrep/domain';
 import type { AuthPolicy } from '@sitrep/http';
+import { CorrelationConfigError, parseCorrelationConfig } from './correlation/correlation-config.js';
 
 export interface IngestConfig {
   readonly platform: PlatformSettings;
@@ -14,6 +16,23 @@ export interface IngestConfig {
   readonly retryAfterSeconds: number;
   /** How far in the future a change's `at` may be (clock skew between hosts). */
   readonly maxChangeSkewMs: number;
+  readonly correlation: CorrelationSettings;
+  /** Run the correlator in this process (SITREP_CORRELATOR). */
+  readonly correlatorEnabled: boolean;
+  readonly correlatorGroup: string;
+}
+
+function readCorrelation(env: EnvReader): CorrelationSettings {
+  const file = env.fileContent('SITREP_CORRELATION_CONFIG');
+  if (file === undefined) return DEFAULT_CORRELATION_SETTINGS;
+  try {
+    return parseCorrelationConfig(file.content, file.path);
+  } catch (error) {
+    if (!(error instanceof CorrelationConfigError)) throw error;
+    for (const issue of error.issues)
+      env.fail('SITREP_CORRELATION_CONFIG', `${file.path}: ${issue.key}: ${issue.message}`);
+    return DEFAULT_CORRELATION_SETTINGS;
+  }
 }
 
 export interface IngestConfigOptions {
@@ -69,5 +88,11 @@ export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = 
     maxBodyBytes: env.bytes('SITREP_INGEST_MAX_BODY', 1024 * 1024),
     retryAfterSeconds: env.integer('SITREP_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
     maxChangeSkewMs: env.integer('SITREP_CHANGE_MAX_SKEW_MS', 5 * 60_000, { min: 0 }),
+    correlation: readCorrelation(env),
+    correlatorEnabled: env.oneOf('SITREP_CORRELATOR', ['enabled', 'disabled'], 'enabled') === 'enabled',
+    correlatorGroup: env.string('SITREP_CORRELATOR_GROUP', 'sitrep-correlator', {
+      regex: /^[A-Za-z0-9._-]{1,200}$/,
+      description: 'a Kafka consumer group id',
+    }),
   });
 }

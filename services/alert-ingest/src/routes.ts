@@ -48,7 +48,8 @@ export function ingestRouter(deps: RouteDeps): Router {
       (trace) =>
         alerts.map((alert) =>
           toMessage(
-            alertScope(alert.labels, config.scopeLabel).value,
+            // Keyed by dependency component: every alert that may join one incident reaches one correlator.
+            config.correlation.dependencies.component(alertScope(alert.labels, config.scopeLabel).value),
             alertRecord(alert, webhook, config.scopeLabel),
             trace,
           ),
@@ -75,7 +76,7 @@ export function ingestRouter(deps: RouteDeps): Router {
     const change = changeFromRequest(parsed.value, receivedAt);
     await publish(
       topics.changes,
-      (trace) => [toMessage(change.service, changeRecord(change), trace)],
+      (trace) => [toMessage(config.correlation.dependencies.component(change.service), changeRecord(change), trace)],
       requestContext(res),
     );
     metrics.changesAccepted.inc();

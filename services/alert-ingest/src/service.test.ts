@@ -48,6 +48,7 @@ describe('startAlertIngest graceful shutdown', () => {
       SITREP_INGEST_BEARER_TOKEN: 't',
       SITREP_DATA_DIR: dataDir,
       SITREP_SHUTDOWN_TIMEOUT_MS: '10000',
+      SITREP_CORRELATOR: 'disabled',
     });
     const config = loadIngestConfig(reader);
     reader.finish();

@@ -4,8 +4,10 @@ import type { Clock } from '@sitrep/domain';
 import { listen, type ReadinessCheck, type RunningServer } from '@sitrep/http';
 import type { Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
+import { randomBytes } from 'node:crypto';
 import { createApp } from './app.js';
 import type { IngestConfig } from './config.js';
+import { startCorrelator, type RunningCorrelator } from './correlation/correlator-service.js';
 
 export interface AlertIngestDeps {
   readonly config: IngestConfig;
@@ -23,13 +25,25 @@ export interface AlertIngest {
   close(): Promise<void>;
 }
 
-export function ingestTopics(config: IngestConfig): TopicSpec[] {
+export function correlatorTopics(config: IngestConfig) {
   const names = topicNames(config.platform.topicPrefix);
-  return [names.alerts, names.changes].map((name) => ({
-    name,
-    partitions: config.platform.topicPartitions,
-    replicationFactor: config.platform.topicReplicationFactor,
-  }));
+  return { ...names, state: `${config.platform.topicPrefix}correlator-state.v1` };
+}
+
+export function ingestTopics(config: IngestConfig): TopicSpec[] {
+  const names = correlatorTopics(config);
+  const { topicPartitions: partitions, topicReplicationFactor: replicationFactor } = config.platform;
+  return [
+    ...[names.alerts, names.changes, names.incidents].map((name) => ({ name, partitions, replicationFactor })),
+    { name: names.deadLetter, partitions: 1, replicationFactor },
+    {
+      name: names.state,
+      partitions: 1,
+      replicationFactor,
+      // A table of the latest state per alerts partition; a big correlator state may exceed 1 MB.
+      config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(16 * 1024 * 1024) },
+    },
+  ];
 }
 
 /**
@@ -40,6 +54,7 @@ export function ingestTopics(config: IngestConfig): TopicSpec[] {
 export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertIngest> {
   const { config, bus, logger } = deps;
   let connected = false;
+  let correlator: RunningCorrelator | undefined;
   let stopping = false;
   const isStopping = (): boolean => stopping;
   const readiness: ReadinessCheck[] = [
@@ -59,6 +74,18 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
         await bus.start(ingestTopics(config));
         connected = true;
         logger.info('bus ready', { bus: bus.kind });
+        if (config.correlatorEnabled && !isStopping()) {
+          correlator = await startCorrelator({
+            bus,
+            topics: correlatorTopics(config),
+            settings: config.correlation,
+            clock: deps.clock,
+            logger: logger.child({ component: 'correlator' }),
+            registry: deps.registry,
+            groupId: config.correlatorGroup,
+            instanceId: randomBytes(6).toString('hex'),
+          });
+        }
         return;
       } catch (error) {
         if (isStopping()) return;
@@ -75,6 +102,8 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
     close: async () => {
       stopping = true;
       await server.close(config.platform.shutdownTimeoutMs);
+      await started.catch(() => undefined);
+      await correlator?.close();
       logger.info('alert-ingest stopped');
     },
   };

@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Bus, Subscription } from '@sitrep/bus';
+import { EnvReader } from '@sitrep/config';
+import { parseIncidentEventRecord, type IncidentEventRecordV1 } from '@sitrep/contracts';
+import { systemClock } from '@sitrep/domain';
+import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
+import { uniqueName } from '@sitrep/testkit';
+import { loadIngestConfig, type IngestConfig } from '../config.js';
+import { startAlertIngest, type AlertIngest } from '../service.js';
+
+export const TOKEN = 'correlator-test-token';
+
+/** The outage's correlation file: the balancer in front of auth, auth in front of its database. */
+export const CORRELATION_YAML = `
+dependencies:
+  - auth-lb -> auth
+  - auth -> users-db
+windows:
+  quiet_period: 1s
+  group: 10m
+`;
+
+export function correlationFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sitrep-correlation-'));
+  const path = join(dir, 'correlation.yml');
+  writeFileSync(path, CORRELATION_YAML);
+  return path;
+}
+
+export function ingestConfig(env: Record<string, string>): IngestConfig {
+  const reader = new EnvReader({
+    SITREP_INGEST_PORT: '0',
+    SITREP_INGEST_BEARER_TOKEN: TOKEN,
+    SITREP_CORRELATION_CONFIG: correlationFile(),
+    ...env,
+  });
+  const config = loadIngestConfig(reader);
+  reader.finish();
+  return config;
+}
+
+export async function startIngest(config: IngestConfig, bus: Bus): Promise<AlertIngest> {
+  const { logger } = createMemoryLogger('error');
+  const ingest = await startAlertIngest({
+    config,
+    bus,
+    clock: systemClock,
+    logger,
+    registry: createMetricsRegistry({ service: 'alert-ingest', processMetrics: false }),
+  });
+  await ingest.started;
+  return ingest;
+}
+
+export async function post(ingest: AlertIngest, path: string, body: unknown): Promise<Response> {
+  const response = await fetch(`${ingest.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return response;
+}
+
+/** Collects incident events from the topic, parsed, de-duplicated by event id as consumers must. */
+export async function collectIncidentEvents(
+  bus: Bus,
+  topic: string,
+): Promise<{ events: IncidentEventRecordV1[]; subscription: Subscription }> {
+  const seen = new Set<string>();
+  const events: IncidentEventRecordV1[] = [];
+  const subscription = await bus.subscribe({
+    groupId: uniqueName('incident-reader'),
+    topics: [topic],
+    fromBeginning: true,
+    eachMessage: (message) => {
+      const parsed = parseIncidentEventRecord(JSON.parse(message.value));
+      if (!parsed.ok) throw new Error(`invalid incident event: ${JSON.stringify(parsed.issues)}`);
+      if (!seen.has(parsed.value.id)) {
+        seen.add(parsed.value.id);
+        events.push(parsed.value);
+      }
+      return Promise.resolve();
+    },
+  });
+  return { events, subscription };
+}
+
+export const ofType = <T extends IncidentEventRecordV1['type']>(events: readonly IncidentEventRecordV1[], type: T) =>
+  events.filter((event): event is Extract<IncidentEventRecordV1, { type: T }> => event.type === type);
+
+/** Minutes ago, as an ISO timestamp: alerts in these tests are recent, as live ones are. */
+export const minutesAgo = (minutes: number): string => new Date(Date.now() - minutes * 60_000).toISOString();

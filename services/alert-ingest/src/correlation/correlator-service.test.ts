@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmbeddedBus, type Subscription } from '@sitrep/bus';
+import { createMemoryLogger } from '@sitrep/telemetry';
+import { waitFor, webhookBody } from '@sitrep/testkit';
+import type { AlertIngest } from '../service.js';
+import {
+  collectIncidentEvents,
+  ingestConfig,
+  minutesAgo,
+  ofType,
+  post,
+  startIngest,
+} from './correlator-harness.fixture.js';
+
+// The correlator on the embedded transport (what `npm start` runs): real SQLite bus, real HTTP.
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function embedded(dataDir: string): EmbeddedBus {
+  const { logger } = createMemoryLogger('error');
+  return new EmbeddedBus({ path: join(dataDir, 'bus.sqlite'), logger, pollIntervalMs: 50, retryBackoffMs: 50 });
+}
+
+async function running(dataDir: string): Promise<{ ingest: AlertIngest; bus: EmbeddedBus }> {
+  const bus = embedded(dataDir);
+  const ingest = await startIngest(ingestConfig({ SITREP_DATA_DIR: dataDir }), bus);
+  return { ingest, bus };
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sitrep-correlator-'));
+  cleanups.push(() => {
+    rmSync(dir, { recursive: true, force: true });
+    return Promise.resolve();
+  });
+  return dir;
+}
+
+const imbalance = (starts: string) => ({
+  labels: { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' },
+  annotations: { value: '2.8' },
+  startsAt: starts,
+});
+const errors = (starts: string) => ({
+  labels: { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' },
+  annotations: { value: '0.31' },
+  startsAt: starts,
+});
+const latency = (starts: string) => ({
+  labels: { alertname: 'HighLatencyP99', service: 'auth', severity: 'warning' },
+  startsAt: starts,
+});
+
+describe('correlator on the embedded bus', () => {
+  it('turns the outage into one incident with the balancer first among causes, and resolves it', async () => {
+    const dir = tempDir();
+    const { ingest, bus } = await running(dir);
+    cleanups.push(async () => {
+      await ingest.close();
+      await bus.close();
+    });
+    const { events, subscription } = await collectIncidentEvents(bus, 'sitrep.incidents.v1');
+    cleanups.push(() => subscription.close());
+
+    const t = { lb: minutesAgo(10), err: minutesAgo(7), lat: minutesAgo(6) };
+    await post(ingest, '/api/v1/changes', {
+      service: 'auth-lb',
+      kind: 'config',
+      summary: 'lb weights',
+      at: minutesAgo(12),
+    });
+    await post(ingest, '/api/v1/alertmanager', webhookBody([imbalance(t.lb)]));
+    await post(ingest, '/api/v1/alertmanager', webhookBody([errors(t.err), latency(t.lat)]));
+
+    await waitFor(() => ofType(events, 'incident.alert_attached').length === 3, {
+      description: 'three attached alerts',
+    });
+    expect(new Set(events.map((event) => event.incidentId)).size).toBe(1);
+    const hints = ofType(events, 'incident.cause_ranked').at(-1)!.data.hints;
+    expect(hints.slice(0, 2).map((hint) => [hint.signal, hint.service])).toEqual([
+      ['change', 'auth-lb'],
+      ['load_imbalance', 'auth-lb'],
+    ]);
+
+    const ended = minutesAgo(1);
+    await post(
+      ingest,
+      '/api/v1/alertmanager',
+      webhookBody([
+        { ...imbalance(t.lb), status: 'resolved', endsAt: ended },
+        { ...errors(t.err), status: 'resolved', endsAt: ended },
+        { ...latency(t.lat), status: 'resolved', endsAt: ended },
+      ]),
+    );
+    const resolved = await waitFor(() => ofType(events, 'incident.resolved')[0], { description: 'incident.resolved' });
+    expect(resolved.data.resolvedAt).toBe(new Date(ended).toISOString());
+    expect(events.map((event) => event.sequence)).toEqual(events.map((_, index) => index + 1));
+  });
+
+  it('picks the incident back up after a restart: the next alert joins it', async () => {
+    const dir = tempDir();
+    const first = await running(dir);
+    await post(first.ingest, '/api/v1/alertmanager', webhookBody([imbalance(minutesAgo(5))]));
+    const before = await collectIncidentEvents(first.bus, 'sitrep.incidents.v1');
+    await waitFor(() => ofType(before.events, 'incident.alert_attached').length === 1, { description: 'first alert' });
+    await before.subscription.close();
+    await first.ingest.close();
+    await first.bus.close();
+
+    const second = await running(dir);
+    cleanups.push(async () => {
+      await second.ingest.close();
+      await second.bus.close();
+    });
+    await post(second.ingest, '/api/v1/alertmanager', webhookBody([errors(minutesAgo(3))]));
+    const after = await collectIncidentEvents(second.bus, 'sitrep.incidents.v1');
+    cleanups.push(() => after.subscription.close());
+    await waitFor(() => ofType(after.events, 'incident.alert_attached').length === 2, { description: 'second alert' });
+    expect(new Set(after.events.map((event) => event.incidentId)).size).toBe(1);
+    expect(ofType(after.events, 'incident.opened')).toHaveLength(1);
+  });
+
+  it('sends a malformed record to the dead-letter topic with its reason and keeps going', async () => {
+    const dir = tempDir();
+    const { ingest, bus } = await running(dir);
+    cleanups.push(async () => {
+      await ingest.close();
+      await bus.close();
+    });
+    await bus.publish('sitrep.alerts.v1', [
+      {
+        key: 'auth',
+        value: '{"schema":"sitrep.alert.v1","id":"nope"}',
+        headers: { 'sitrep-schema': 'sitrep.alert.v1' },
+      },
+      { key: 'auth', value: 'not json' },
+      { key: 'auth', value: '{}', headers: { 'sitrep-schema': 'sitrep.alert.v9' } },
+    ]);
+    await post(ingest, '/api/v1/alertmanager', webhookBody([errors(minutesAgo(2))]));
+    const letters: Record<string, string>[] = [];
+    const subscription: Subscription = await bus.subscribe({
+      groupId: 'dlq-reader',
+      topics: ['sitrep.dead-letter.v1'],
+      fromBeginning: true,
+      eachMessage: (message) => {
+        letters.push(message.headers);
+        return Promise.resolve();
+      },
+    });
+    cleanups.push(() => subscription.close());
+    const { events, subscription: incidents } = await collectIncidentEvents(bus, 'sitrep.incidents.v1');
+    cleanups.push(() => incidents.close());
+    await waitFor(() => letters.length === 3 && ofType(events, 'incident.opened').length === 1, {
+      description: 'three dead letters and the valid alert correlated',
+    });
+    expect(letters.map((headers) => headers['sitrep-dead-letter-reason'])).toEqual([
+      'schema_violation',
+      'invalid_json',
+      'unknown_schema',
+    ]);
+    expect(letters[0]?.['sitrep-dead-letter-detail']).toMatch(/^id:/);
+    expect(letters[1]?.['sitrep-source-topic']).toBe('sitrep.alerts.v1');
+  });
+});

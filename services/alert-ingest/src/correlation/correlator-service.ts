@@ -1,0 +1,326 @@
+import { SpanKind, context } from '@opentelemetry/api';
+import type {
+  Bus,
+  IncomingMessage,
+  OutgoingMessage,
+  OutgoingMessageTo,
+  Subscription,
+  TopicPartition,
+} from '@sitrep/bus';
+import {
+  ALERT_RECORD_SCHEMA_NAME,
+  CHANGE_RECORD_SCHEMA_NAME,
+  HEADERS,
+  parseAlertRecord,
+  parseChangeRecord,
+  type AlertRecordV1,
+  type ChangeRecordV1,
+  type TopicNames,
+} from '@sitrep/contracts';
+import {
+  Correlator,
+  type Change,
+  type Clock,
+  type CorrelationSettings,
+  type CorrelatorSnapshot,
+  type IncidentEvent,
+} from '@sitrep/domain';
+import { contextFromHeaders, inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
+import type { Registry } from 'prom-client';
+import { createCorrelatorMetrics, type DeadLetterReason } from './correlator-metrics.js';
+import { alertFromRecord, changeFromRecord, incidentEventRecord } from './record-mapping.js';
+
+export const CORRELATOR_STATE_SCHEMA_NAME = 'sitrep.correlator-state.v1';
+
+export interface CorrelatorServiceDeps {
+  readonly bus: Bus;
+  readonly topics: TopicNames & { readonly state: string };
+  readonly settings: CorrelationSettings;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Consumer group of the alerts topic: instances with the same id split its partitions. */
+  readonly groupId: string;
+  /** Unique per running instance: each instance reads every change. */
+  readonly instanceId: string;
+  readonly tickIntervalMs?: number;
+}
+
+export interface RunningCorrelator {
+  openIncidents(): number;
+  close(): Promise<void>;
+}
+
+interface PartitionState {
+  readonly correlator: Correlator;
+  /** Offset of the next alerts record this state has not seen; earlier ones are duplicates. */
+  nextOffset: bigint;
+}
+
+interface StoredState {
+  readonly schema: typeof CORRELATOR_STATE_SCHEMA_NAME;
+  readonly partition: number;
+  readonly nextOffset: string;
+  readonly snapshot: CorrelatorSnapshot;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; reason: DeadLetterReason; detail: string };
+
+function parseRecord<T>(
+  message: IncomingMessage,
+  schemaName: string,
+  parse: (
+    value: unknown,
+  ) => { ok: true; value: T } | { ok: false; issues: readonly { path: string; message: string }[] },
+): Parsed<T> {
+  const declared = message.headers[HEADERS.schema];
+  if (declared !== undefined && declared !== schemaName) {
+    return { ok: false, reason: 'unknown_schema', detail: `schema ${declared} is not ${schemaName}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value);
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', detail: (error as Error).message };
+  }
+  const result = parse(json);
+  if (result.ok) return result;
+  return {
+    ok: false,
+    reason: 'schema_violation',
+    detail: result.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+  };
+}
+
+/**
+ * Runs the correlator as a consumer group on the alerts topic. How state survives restarts and
+ * rebalances: after each batch, the partition's correlator state and the offset it has reached go
+ * to a compacted state topic (key: the partition), written before the batch's offsets are
+ * committed. A member given a partition loads that state and skips records below its offset, so
+ * a crash between the two writes repeats nothing; a crash before both re-runs the batch, and
+ * because correlation is deterministic it emits the same events with the same ids (consumers
+ * drop repeats). Alerts that may correlate share a partition (ingest keys them by dependency
+ * component), so instances never need each other's state. Changes are few and read by every
+ * instance, into every partition's correlator.
+ */
+export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<RunningCorrelator> {
+  const { bus, topics, settings, clock, logger } = deps;
+  const partitions = new Map<number, PartitionState>();
+  const queues = new Map<number, Promise<void>>();
+  const changes = new Map<string, Change>();
+  let stored = new Map<number, StoredState>();
+  const metrics = createCorrelatorMetrics(deps.registry, () =>
+    [...partitions.values()].reduce((sum, state) => sum + state.correlator.openIncidentCount(), 0),
+  );
+
+  /** Everything touching one partition's state runs one at a time, in arrival order. */
+  const serial = (partition: number, work: () => Promise<void>): Promise<void> => {
+    const previous = queues.get(partition) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    queues.set(
+      partition,
+      next.catch(() => undefined),
+    );
+    return next;
+  };
+
+  const loadStoredStates = async (): Promise<Map<number, StoredState>> => {
+    const latest = new Map<number, StoredState>();
+    for (const message of await bus.readAll(topics.state)) {
+      // Records of another format (a future version) are left alone rather than misread.
+      const value = JSON.parse(message.value) as { schema?: unknown };
+      if (value.schema === CORRELATOR_STATE_SCHEMA_NAME)
+        latest.set((value as StoredState).partition, value as StoredState);
+    }
+    return latest;
+  };
+
+  const stateFor = (partition: number): { state: PartitionState; events: IncidentEvent[] } => {
+    const existing = partitions.get(partition);
+    if (existing) return { state: existing, events: [] };
+    const saved = stored.get(partition);
+    const correlator = new Correlator(settings, saved?.snapshot);
+    const state: PartitionState = { correlator, nextOffset: saved ? BigInt(saved.nextOffset) : 0n };
+    partitions.set(partition, state);
+    const events = [...changes.values()].flatMap((change) => correlator.applyChange(change));
+    return { state, events };
+  };
+
+  const publishEvents = async (events: readonly IncidentEvent[]): Promise<void> => {
+    if (events.length === 0) return;
+    const trace = traceHeaders();
+    const messages: OutgoingMessage[] = events.map((event) => ({
+      key: event.incidentId,
+      value: JSON.stringify(incidentEventRecord(event)),
+      headers: {
+        ...trace,
+        [HEADERS.id]: event.id,
+        [HEADERS.schema]: 'sitrep.incident-event.v1',
+        'sitrep-event-type': event.type,
+      },
+    }));
+    await bus.publish(topics.incidents, messages);
+    for (const event of events) metrics.events.inc({ type: event.type });
+  };
+
+  const saveState = async (partition: number, state: PartitionState): Promise<void> => {
+    const value: StoredState = {
+      schema: CORRELATOR_STATE_SCHEMA_NAME,
+      partition,
+      nextOffset: state.nextOffset.toString(),
+      snapshot: state.correlator.snapshot(),
+    };
+    const message: OutgoingMessageTo = {
+      key: `alerts-partition-${partition}`,
+      value: JSON.stringify(value),
+      partition: 0,
+    };
+    await bus.publish(topics.state, [message]);
+  };
+
+  const deadLetter = async (message: IncomingMessage, reason: DeadLetterReason, detail: string): Promise<void> => {
+    logger.warn('record sent to the dead-letter topic', {
+      topic: message.topic,
+      offset: message.offset,
+      reason,
+      detail,
+    });
+    await bus.publish(topics.deadLetter, [
+      {
+        key: message.key ?? '',
+        value: message.value,
+        headers: {
+          ...message.headers,
+          'sitrep-dead-letter-reason': reason,
+          'sitrep-dead-letter-detail': detail.slice(0, 1000),
+          'sitrep-source-topic': message.topic,
+          'sitrep-source-partition': String(message.partition),
+          'sitrep-source-offset': message.offset,
+        },
+      },
+    ]);
+    metrics.deadLetters.inc({ reason });
+    metrics.records.inc({ topic: message.topic, outcome: 'dead_lettered' });
+  };
+
+  /** Applies `work` to a partition's state and persists the result; on failure, forgets the state. */
+  const update = (partition: number, work: (state: PartitionState) => Promise<IncidentEvent[]>): Promise<void> =>
+    serial(partition, async () => {
+      try {
+        const { state, events: catchUp } = stateFor(partition);
+        const events = [...catchUp, ...(await work(state))];
+        await publishEvents(events);
+        await saveState(partition, state);
+      } catch (error) {
+        // The in-memory state ran ahead of what was stored; reload it from the state topic.
+        partitions.delete(partition);
+        stored = await loadStoredStates().catch(() => stored);
+        throw error;
+      }
+    });
+
+  const onAlertBatch = async (messages: readonly IncomingMessage[]): Promise<void> => {
+    const first = messages[0];
+    if (!first) return;
+    const end = metrics.batchDuration.startTimer();
+    await inSpan(
+      'correlate alerts',
+      {
+        'messaging.system': 'kafka',
+        'messaging.source.partition': first.partition,
+        'messaging.batch.message_count': messages.length,
+      },
+      () =>
+        update(first.partition, async (state) => {
+          const events: IncidentEvent[] = [];
+          for (const message of messages) {
+            const offset = BigInt(message.offset);
+            if (offset < state.nextOffset) {
+              metrics.records.inc({ topic: message.topic, outcome: 'duplicate' });
+              continue;
+            }
+            const parsed = parseRecord<AlertRecordV1>(message, ALERT_RECORD_SCHEMA_NAME, parseAlertRecord);
+            if (parsed.ok) {
+              events.push(...state.correlator.applyAlert(alertFromRecord(parsed.value)));
+              metrics.records.inc({ topic: message.topic, outcome: 'applied' });
+            } else {
+              await deadLetter(message, parsed.reason, parsed.detail);
+            }
+            state.nextOffset = offset + 1n;
+          }
+          return events;
+        }),
+      { kind: SpanKind.CONSUMER, parent: contextFromHeaders(first.headers, context.active()) },
+    );
+    end();
+  };
+
+  const onChange = async (message: IncomingMessage): Promise<void> => {
+    const parsed = parseRecord<ChangeRecordV1>(message, CHANGE_RECORD_SCHEMA_NAME, parseChangeRecord);
+    if (!parsed.ok) {
+      await deadLetter(message, parsed.reason, parsed.detail);
+      return;
+    }
+    const change = changeFromRecord(parsed.value);
+    changes.set(change.id, change);
+    // Keep only changes a future incident could still attach.
+    const horizon = change.receivedAt.getTime() - settings.changeLookbackMs - settings.outOfOrderSkewMs;
+    for (const [id, known] of changes) if (known.at.getTime() < horizon) changes.delete(id);
+    metrics.records.inc({ topic: message.topic, outcome: 'applied' });
+    await Promise.all(
+      [...partitions.keys()].map((partition) =>
+        update(partition, (state) => Promise.resolve(state.correlator.applyChange(change))),
+      ),
+    );
+  };
+
+  const onAssignment = async (assigned: readonly TopicPartition[]): Promise<void> => {
+    const owned = assigned.filter((tp) => tp.topic === topics.alerts).map((tp) => tp.partition);
+    // Another instance may have advanced even the partitions we keep: reload every one.
+    partitions.clear();
+    stored = await loadStoredStates();
+    logger.info('correlator assigned partitions', { partitions: owned.sort((a, b) => a - b) });
+  };
+
+  const subscriptions: Subscription[] = [];
+  subscriptions.push(
+    await bus.subscribe({
+      groupId: `${deps.groupId}-changes-${deps.instanceId}`,
+      topics: [topics.changes],
+      fromBeginning: true,
+      eachMessage: onChange,
+    }),
+  );
+  subscriptions.push(
+    await bus.subscribe({
+      groupId: deps.groupId,
+      topics: [topics.alerts],
+      fromBeginning: true,
+      eachBatch: onAlertBatch,
+      onAssignment,
+    }),
+  );
+
+  // Quiet periods end with no record arriving; the clock only says *when* to look. The state's
+  // own time moves to the deadline itself, not to the wall clock, so live runs and replays agree.
+  const ticker = setInterval(() => {
+    const now = clock.now();
+    for (const [partition, state] of partitions) {
+      const deadline = state.correlator.nextDeadline();
+      if (deadline === null || deadline > now) continue;
+      update(partition, (current) => Promise.resolve(current.correlator.tick(deadline))).catch((error: unknown) => {
+        logger.warn('tick failed; will retry', { partition, error: error as Error });
+      });
+    }
+  }, deps.tickIntervalMs ?? 1000);
+  ticker.unref();
+
+  return {
+    openIncidents: () => [...partitions.values()].reduce((sum, state) => sum + state.correlator.openIncidentCount(), 0),
+    close: async () => {
+      clearInterval(ticker);
+      await Promise.allSettled(subscriptions.map((subscription) => subscription.close()));
+      await Promise.allSettled([...queues.values()]);
+    },
+  };
+}
