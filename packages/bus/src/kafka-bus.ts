@@ -174,7 +174,13 @@ export class KafkaBus implements Bus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // A handler that keeps failing (the store or Kafka itself away) must not leave the group
+      // dead: restart, and the uncommitted batch is delivered again.
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(true) },
+    });
     // Batches wait until the assignment hook has run for the current generation.
     let assigned: Promise<void> = Promise.resolve();
     if (options.onAssignment) {
