@@ -1,9 +1,12 @@
 import { Command } from 'commander';
+import { DeliveryFileError } from '@sitrep/alert-ingest';
 import { ConfigError } from '@sitrep/config';
+import { exportCommand } from './export-command.js';
+import { replayCommand } from './replay-command.js';
 import { start } from './start.js';
 
 function fail(error: unknown): never {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof DeliveryFileError) {
     process.stderr.write(`sitrep: ${error.message}\n`);
     process.exit(2);
   }
@@ -42,5 +45,37 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command('start')
     .description('run the pipeline (alert-ingest; Kafka when KAFKA_BROKERS is set, else the embedded bus)')
     .action(() => runStart().catch(fail));
+  program
+    .command('replay')
+    .description('correlate recorded deliveries (NDJSON) at full speed and print the incidents found')
+    .argument(
+      '<file>',
+      'NDJSON: {"receivedAt": ..., "alertmanager": {...}} or {"receivedAt": ..., "change": {...}} per line',
+    )
+    .option('--json', 'one JSON object per incident per line')
+    .option('--config <file>', 'correlation config (overrides SITREP_CORRELATION_CONFIG)')
+    .action(async (file: string, options: { json?: boolean; config?: string }) => {
+      try {
+        const lines = await replayCommand(
+          file,
+          { json: options.json === true, ...(options.config === undefined ? {} : { config: options.config }) },
+          process.env,
+        );
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  program
+    .command('export')
+    .description('print the recorded deliveries on the alerts and changes topics, in the replay format')
+    .action(async () => {
+      try {
+        const lines = await exportCommand(process.env);
+        if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+      } catch (error) {
+        fail(error);
+      }
+    });
   await program.parseAsync([...argv]);
 }

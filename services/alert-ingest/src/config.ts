@@ -22,7 +22,8 @@ export interface IngestConfig {
   readonly correlatorGroup: string;
 }
 
-function readCorrelation(env: EnvReader): CorrelationSettings {
+/** SITREP_CORRELATION_CONFIG, parsed; errors are reported against that variable, naming the key. */
+export function loadCorrelationSettings(env: EnvReader): CorrelationSettings {
   const file = env.fileContent('SITREP_CORRELATION_CONFIG');
   if (file === undefined) return DEFAULT_CORRELATION_SETTINGS;
   try {
@@ -54,6 +55,13 @@ function readBasicAuth(env: EnvReader): { username: string; password: string } |
   return { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
+export function loadScopeLabel(env: EnvReader): string {
+  return env.string('SITREP_SCOPE_LABEL', 'service', {
+    regex: /^[A-Za-z_][A-Za-z0-9_]*$/,
+    description: 'a Prometheus label name',
+  });
+}
+
 export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = {}): IngestConfig {
   const platform = readPlatformSettings(env);
   const authMode = env.oneOf('SITREP_AUTH', ['enabled', 'disabled'], 'enabled');
@@ -79,16 +87,13 @@ export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = 
   return Object.freeze({
     platform,
     port: env.integer('SITREP_INGEST_PORT', 9095, { min: 0, max: 65535 }),
-    scopeLabel: env.string('SITREP_SCOPE_LABEL', 'service', {
-      regex: /^[A-Za-z_][A-Za-z0-9_]*$/,
-      description: 'a Prometheus label name',
-    }),
+    scopeLabel: loadScopeLabel(env),
     auth,
     generatedToken,
     maxBodyBytes: env.bytes('SITREP_INGEST_MAX_BODY', 1024 * 1024),
     retryAfterSeconds: env.integer('SITREP_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
     maxChangeSkewMs: env.integer('SITREP_CHANGE_MAX_SKEW_MS', 5 * 60_000, { min: 0 }),
-    correlation: readCorrelation(env),
+    correlation: loadCorrelationSettings(env),
     correlatorEnabled: env.oneOf('SITREP_CORRELATOR', ['enabled', 'disabled'], 'enabled') === 'enabled',
     correlatorGroup: env.string('SITREP_CORRELATOR_GROUP', 'sitrep-correlator', {
       regex: /^[A-Za-z0-9._-]{1,200}$/,

@@ -1,6 +1,6 @@
 export { createApp } from './app.js';
 export type { IngestAppDeps } from './app.js';
-export { loadIngestConfig } from './config.js';
+export { loadCorrelationSettings, loadIngestConfig, loadScopeLabel } from './config.js';
 export type { IngestConfig, IngestConfigOptions } from './config.js';
 export { alertRecord, alertsFromWebhook, changeFromRequest, changeRecord } from './records.js';
 export { correlatorTopics, ingestTopics, startAlertIngest } from './service.js';
@@ -9,3 +9,7 @@ export { alertFromRecord, changeFromRecord, incidentEventRecord } from './correl
 export { startCorrelator } from './correlation/correlator-service.js';
 export type { RunningCorrelator, CorrelatorServiceDeps } from './correlation/correlator-service.js';
 export type { AlertIngest, AlertIngestDeps } from './service.js';
+export { DeliveryFileError, deliveriesFromRecords, parseDeliveries, parseDeliveryLine } from './replay/deliveries.js';
+export type { Delivery } from './replay/deliveries.js';
+export { exportDeliveries, replay } from './replay/replay.js';
+export type { ReplayOptions, ReplayResult } from './replay/replay.js';

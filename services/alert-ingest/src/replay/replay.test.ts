@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmbeddedBus } from '@sitrep/bus';
+import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
+import { FakeClock, waitFor, webhookBody } from '@sitrep/testkit';
+import { startAlertIngest } from '../service.js';
+import { collectIncidentEvents, ingestConfig, post } from '../correlation/correlator-harness.fixture.js';
+import { DeliveryFileError, parseDeliveries } from './deliveries.js';
+import { exportDeliveries, replay } from './replay.js';
+
+const { logger } = createMemoryLogger('error');
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempBus(): EmbeddedBus {
+  const dir = mkdtempSync(join(tmpdir(), 'sitrep-replay-test-'));
+  const bus = new EmbeddedBus({ path: join(dir, 'bus.sqlite'), logger, pollIntervalMs: 20, retryBackoffMs: 50 });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => bus.close());
+  return bus;
+}
+
+const T = (minute: number) => new Date(Date.parse('2026-11-22T03:00:00Z') + minute * 60_000).toISOString();
+const lb = { labels: { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' }, startsAt: T(0) };
+const err = { labels: { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' }, startsAt: T(3) };
+const lat = { labels: { alertname: 'HighLatencyP99', service: 'auth', severity: 'warning' }, startsAt: T(4) };
+const pay = { labels: { alertname: 'HighErrorRate', service: 'payments', severity: 'warning' }, startsAt: T(20) };
+
+/** The reference outage plus an unrelated blip, as NDJSON lines of recorded deliveries. */
+const STREAM = [
+  {
+    receivedAt: T(-4),
+    change: { service: 'auth-lb', kind: 'config', summary: 'lb weights 1:1:1 -> 5:1:1', at: T(-4) },
+  },
+  { receivedAt: T(1), alertmanager: webhookBody([lb]) },
+  { receivedAt: T(3.5), alertmanager: webhookBody([err, lat]) },
+  { receivedAt: T(8.5), alertmanager: webhookBody([err, lat]) },
+  { receivedAt: T(20.5), alertmanager: webhookBody([pay]) },
+  {
+    receivedAt: T(31),
+    alertmanager: webhookBody([
+      { ...err, status: 'resolved', endsAt: T(30) },
+      { ...lat, status: 'resolved', endsAt: T(30.5) },
+    ]),
+  },
+  { receivedAt: T(33), alertmanager: webhookBody([{ ...lb, status: 'resolved', endsAt: T(32) }]) },
+]
+  .map((line) => JSON.stringify(line))
+  .join('\n');
+
+const settings = ingestConfig({ SITREP_DATA_DIR: '/nonexistent' }).correlation;
+
+describe('replay file parsing', () => {
+  it('names the line and the field at fault', () => {
+    const bad = (text: string) => {
+      try {
+        parseDeliveries(text);
+      } catch (error) {
+        expect(error).toBeInstanceOf(DeliveryFileError);
+        return [(error as DeliveryFileError).line, (error as DeliveryFileError).field];
+      }
+      throw new Error('expected an error');
+    };
+    expect(bad(`${STREAM}\nnot json`)).toEqual([8, '(line)']);
+    expect(bad('{"receivedAt":"2026-11-22T03:00:00Z","alertmanager":{"version":"3"}}')).toEqual([
+      1,
+      'alertmanager.version',
+    ]);
+    expect(bad('{"receivedAt":"yesterday","change":{}}')).toEqual([1, '(line)']);
+    expect(bad('\n# comment\n{"receivedAt":"2026-11-22T03:00:00Z","change":{"service":""}}')).toEqual([
+      3,
+      'change.service',
+    ]);
+  });
+});
+
+describe('replay', () => {
+  it('finds the outage as one incident with the change and the imbalance as probable causes, and the blip apart', async () => {
+    const result = await replay(parseDeliveries(STREAM), {
+      bus: tempBus(),
+      topicPrefix: 'sitrep.',
+      settings,
+      scopeLabel: 'service',
+    });
+    expect(result.incidents.map((incident) => incident.services)).toEqual([['auth-lb', 'auth'], ['payments']]);
+    const [outage] = result.incidents;
+    expect(outage).toMatchObject({
+      signals: ['load_imbalance', 'error_rate', 'latency'],
+      severity: 'critical',
+      status: 'resolved',
+      startedAt: new Date(T(0)),
+      detectedAt: new Date(T(1)),
+      resolvedAt: new Date(T(32)),
+      alertCount: 3,
+    });
+    expect(outage?.probableCause.slice(0, 2).map((hint) => hint.signal)).toEqual(['change', 'load_imbalance']);
+    expect(result.incidents[1]?.status).toBe('open');
+  });
+
+  it('gives the same incident events as the live path, and an export of the live run replays to them too', async () => {
+    const deliveries = parseDeliveries(STREAM);
+    const replayed = await replay(deliveries, {
+      bus: tempBus(),
+      topicPrefix: 'sitrep.',
+      settings,
+      scopeLabel: 'service',
+    });
+
+    // Live: the HTTP endpoints and the correlator consumer, with the recorded times as the clock.
+    const dir = mkdtempSync(join(tmpdir(), 'sitrep-live-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const bus = new EmbeddedBus({ path: join(dir, 'bus.sqlite'), logger, pollIntervalMs: 20, retryBackoffMs: 50 });
+    const clock = new FakeClock(T(-10));
+    const registry = createMetricsRegistry({ service: 'live', processMetrics: false });
+    const ingest = await startAlertIngest({
+      config: ingestConfig({ SITREP_DATA_DIR: dir }),
+      bus,
+      clock,
+      logger,
+      registry,
+    });
+    cleanups.push(async () => {
+      await ingest.close();
+      await bus.close();
+    });
+    await ingest.started;
+    const { events, subscription } = await collectIncidentEvents(bus, 'sitrep.incidents.v1');
+    cleanups.push(() => subscription.close());
+    const consumed = async (topic: string) =>
+      (await registry.getSingleMetric('sitrep_correlator_records_total')?.get())?.values
+        .filter((value) => value.labels.topic === topic)
+        .reduce((sum, value) => sum + value.value, 0) ?? 0;
+    let alertRecords = 0;
+    for (const delivery of deliveries) {
+      clock.set(delivery.receivedAt);
+      if ('change' in delivery) {
+        await post(ingest, '/api/v1/changes', { ...delivery.change, at: delivery.change.at.toISOString() });
+        await waitFor(async () => (await consumed('sitrep.changes.v1')) === 1, { description: 'the change read' });
+      } else {
+        await post(ingest, '/api/v1/alertmanager', delivery.alertmanager);
+        alertRecords += delivery.alertmanager.alerts.length;
+        // One delivery at a time, as they were received.
+        await waitFor(async () => (await consumed('sitrep.alerts.v1')) === alertRecords, {
+          description: 'alerts read',
+        });
+      }
+    }
+    clock.set(T(60));
+    const key = (event: { id: string; type: string; sequence: number }) =>
+      `${event.id} ${event.type} ${event.sequence}`;
+    await waitFor(() => events.length === replayed.events.length, { description: 'as many live events as replayed' });
+    expect(events.map(key).sort()).toEqual(replayed.events.map(key).sort());
+
+    const exported = (await exportDeliveries(bus, 'sitrep.')).map((line) => JSON.stringify(line)).join('\n');
+    const again = await replay(parseDeliveries(exported), {
+      bus: tempBus(),
+      topicPrefix: 'sitrep.',
+      settings,
+      scopeLabel: 'service',
+    });
+    expect(again.events.map(key)).toEqual(replayed.events.map(key));
+  });
+});
