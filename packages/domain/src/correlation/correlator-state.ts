@@ -1,6 +1,7 @@
 import type { Alert } from '../alert.js';
 import type { Change } from '../change.js';
 import type { IncidentAlert, IncidentChange } from './incident-event.js';
+import type { SignalClass } from './signal.js';
 import type { Severity } from './severity.js';
 
 export interface AlertSlot {
@@ -23,12 +24,21 @@ export interface IncidentState {
   /** Current occurrence per fingerprint. */
   alerts: Map<string, AlertSlot>;
   changes: IncidentChange[];
+  /** Per signal and service, the earliest alert ever attached: kept even when an alert re-fires. */
+  causes: Map<string, AlertCause>;
   causeSignature: string;
   /** Receipt time of the resolution that left no alert firing. */
   quietSince: Date | null;
   resolvedAt: Date | null;
   /** When the incident was resolved (quiet period over): the reopen window counts from here. */
   closedAt: Date | null;
+}
+
+/** A signal on a service, since its earliest alert: one probable-cause candidate. */
+export interface AlertCause {
+  readonly signal: SignalClass;
+  readonly service: string;
+  readonly since: Date;
 }
 
 export interface Scope {
@@ -106,6 +116,7 @@ function reviveIncident(incident: Json<IncidentState>): IncidentState {
       ]),
     ),
     changes: incident.changes.map(reviveIncidentChange),
+    causes: new Map(incident.causes.map(([key, cause]) => [key, { ...cause, since: date(cause.since) }])),
     quietSince: maybeDate(incident.quietSince),
     resolvedAt: maybeDate(incident.resolvedAt),
     closedAt: maybeDate(incident.closedAt),

@@ -3,10 +3,11 @@ import type { Alert } from '../alert.js';
 import type { Change } from '../change.js';
 import type { Labels } from '../labels.js';
 import type { IncidentAlert, IncidentChange, IncidentEvent, IncidentEventType } from './incident-event.js';
-import { rankProbableCauses } from './probable-cause.js';
+import { candidateKey, rankCandidates } from './probable-cause.js';
 import { higherSeverity, severityOf } from './severity.js';
 import type { CorrelationSettings } from './settings.js';
 import { classifySignal } from './signal.js';
+import { IncidentIndex } from './incident-index.js';
 import {
   emptyState,
   snapshotOf,
@@ -52,7 +53,11 @@ export class Correlator {
     snapshot?: CorrelatorSnapshot,
   ) {
     this.state = snapshot ? stateFromSnapshot(snapshot) : emptyState();
+    this.index = IncidentIndex.build(this.state.incidents.values(), settings.dependencies);
   }
+
+  /** Lookups derived from the state (never stored): a record costs O(its incident), not O(all). */
+  private readonly index: IncidentIndex;
 
   /**
    * Everything the correlator knows, as JSON-safe data: restoring it (new Correlator(settings,
@@ -84,16 +89,14 @@ export class Correlator {
 
   /** Open (or resolving) incidents: the ones alerts can still join. */
   openIncidentCount(): number {
-    let count = 0;
-    for (const incident of this.incidents.values()) if (incident.status !== 'resolved') count += 1;
-    return count;
+    return this.index.openCount();
   }
 
   /** The earliest time at which tick() would emit something, for the service's timer. */
   nextDeadline(): Date | null {
     let next: Date | null = null;
-    for (const incident of this.incidents.values()) {
-      if (incident.status === 'resolving' && incident.quietSince) {
+    for (const incident of this.index.resolvingIncidents()) {
+      if (incident.quietSince) {
         const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
         if (next === null || due < next) next = due;
       }
@@ -104,11 +107,11 @@ export class Correlator {
   tick(now: Date): IncidentEvent[] {
     if (now > this.now) this.now = now;
     const events: IncidentEvent[] = [];
-    for (const incident of this.incidents.values()) {
-      if (incident.status === 'resolving' && incident.quietSince) {
+    for (const incident of this.index.resolvingIncidents()) {
+      if (incident.quietSince) {
         const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
         if (due <= this.now) {
-          incident.status = 'resolved';
+          this.index.setStatus(incident, 'resolved');
           incident.closedAt = due;
           incident.resolvedAt = this.latestEnd(incident);
           events.push(this.emit(incident, 'incident.resolved', due, { resolvedAt: incident.resolvedAt }));
@@ -129,8 +132,7 @@ export class Correlator {
     const events = this.tick(change.receivedAt);
     if (this.recentChanges.has(change.id)) return events;
     this.recentChanges.set(change.id, change);
-    for (const incident of this.incidents.values()) {
-      if (incident.status === 'resolved') continue;
+    for (const incident of this.index.openIncidentsNear(change.service)) {
       events.push(...this.attachRelevantChanges(incident, incident.detectedAt));
     }
     return events;
@@ -192,8 +194,9 @@ export class Correlator {
         receivedAt: alert.receivedAt,
       }),
     ];
-    if ([...incident.alerts.values()].every((each) => each.endsAt !== null)) {
-      incident.status = 'resolving';
+    this.index.alertResolved(incident);
+    if (this.index.firingCount(incident) === 0) {
+      this.index.setStatus(incident, 'resolving');
       incident.quietSince = alert.receivedAt;
       events.push(...this.tick(alert.receivedAt));
     }
@@ -201,11 +204,7 @@ export class Correlator {
   }
 
   private incidentOf(fingerprint: string): IncidentState | undefined {
-    let found: IncidentState | undefined;
-    for (const incident of this.incidents.values()) {
-      if (incident.alerts.has(fingerprint) && (!found || incident.detectedAt >= found.detectedAt)) found = incident;
-    }
-    return found;
+    return this.index.incidentWith(fingerprint);
   }
 
   private isFrozen(incident: IncidentState): boolean {
@@ -223,8 +222,8 @@ export class Correlator {
 
   /** The open incident a new alert of this scope joins: same scope first, then the most recent. */
   private findJoinable(scope: Scope): IncidentState | undefined {
-    const candidates = [...this.incidents.values()].filter((incident) => {
-      if (incident.status === 'resolved' || this.isFrozen(incident) || !this.compatible(incident, scope)) return false;
+    const candidates = this.index.openIncidentsNear(scope.service).filter((incident) => {
+      if (this.isFrozen(incident) || !this.compatible(incident, scope)) return false;
       if (incident.status === 'resolving' && incident.quietSince) {
         return this.now.getTime() - incident.quietSince.getTime() <= this.settings.groupWindowMs;
       }
@@ -271,12 +270,14 @@ export class Correlator {
       severity: incidentAlert.severity,
       alerts: new Map(),
       changes: [],
+      causes: new Map(),
       causeSignature: '',
       quietSince: null,
       resolvedAt: null,
       closedAt: null,
     };
     this.incidents.set(incident.id, incident);
+    this.index.add(incident);
     const events: IncidentEvent[] = [
       this.emit(incident, 'incident.opened', alert.receivedAt, {
         scope: scope.key,
@@ -291,7 +292,7 @@ export class Correlator {
   }
 
   private reopen(incident: IncidentState, alert: Alert, scope: Scope): IncidentEvent[] {
-    incident.status = 'open';
+    this.index.setStatus(incident, 'open');
     incident.quietSince = null;
     incident.resolvedAt = null;
     incident.closedAt = null;
@@ -305,10 +306,20 @@ export class Correlator {
   private attach(incident: IncidentState, alert: Alert, scope: Scope, prepared?: IncidentAlert): IncidentEvent[] {
     const incidentAlert = prepared ?? this.toIncidentAlert(alert, scope);
     const slot: AlertSlot = { alert: incidentAlert, endsAt: null };
+    this.index.alertAttached(incident, incident.alerts.get(alert.fingerprint), alert.fingerprint);
     incident.alerts.set(alert.fingerprint, slot);
     if (!incident.services.includes(scope.service)) incident.services.push(scope.service);
+    const causeKey = candidateKey(incidentAlert.signal, incidentAlert.service);
+    const cause = incident.causes.get(causeKey);
+    if (!cause || incidentAlert.startsAt < cause.since) {
+      incident.causes.set(causeKey, {
+        signal: incidentAlert.signal,
+        service: incidentAlert.service,
+        since: incidentAlert.startsAt,
+      });
+    }
     if (incident.status === 'resolving') {
-      incident.status = 'open';
+      this.index.setStatus(incident, 'open');
       incident.quietSince = null;
     }
     const events: IncidentEvent[] = [
@@ -367,11 +378,7 @@ export class Correlator {
   }
 
   private rerank(incident: IncidentState, at: Date): IncidentEvent[] {
-    const hints = rankProbableCauses(
-      [...incident.alerts.values()].map((slot) => slot.alert),
-      incident.changes,
-      this.settings.dependencies,
-    );
+    const hints = rankCandidates([...incident.causes.values()], incident.changes, this.settings.dependencies);
     const signature = JSON.stringify(hints.map((hint) => [hint.signal, hint.service, hint.since, hint.reason]));
     if (signature === incident.causeSignature) return [];
     incident.causeSignature = signature;
@@ -404,9 +411,10 @@ export class Correlator {
   /** Forgets what can no longer matter, so memory follows open incidents, not history. */
   private prune(): void {
     const now = this.now.getTime();
-    for (const [id, incident] of this.incidents) {
-      if (incident.status === 'resolved' && (incident.closedAt?.getTime() ?? 0) + this.settings.reopenWindowMs < now) {
-        this.incidents.delete(id);
+    for (const incident of this.index.resolvedIncidents()) {
+      if ((incident.closedAt?.getTime() ?? 0) + this.settings.reopenWindowMs < now) {
+        this.incidents.delete(incident.id);
+        this.index.remove(incident);
       }
     }
     for (const [id, change] of this.recentChanges) {

@@ -2,11 +2,19 @@ import type { DependencyMap } from './dependency-map.js';
 import type { CauseHint, IncidentAlert, IncidentChange } from './incident-event.js';
 import { describeSignal, isCauseLike, isSymptomLike, type SignalClass } from './signal.js';
 
-interface Candidate {
+/** One possible cause: a signal on a service since its first alert, or a change. */
+export interface CauseCandidate {
   readonly signal: SignalClass | 'change';
   readonly service: string;
   readonly since: Date;
   readonly change?: IncidentChange;
+}
+
+type Candidate = CauseCandidate;
+
+/** The key under which alerts of one signal on one service form a single candidate. */
+export function candidateKey(signal: SignalClass, service: string): string {
+  return `${signal}\u0000${service}`;
 }
 
 function minutesBetween(earlier: Date, later: Date): string {
@@ -32,16 +40,25 @@ export function rankProbableCauses(
   changes: readonly IncidentChange[],
   dependencies: DependencyMap,
 ): CauseHint[] {
-  const bySignalAndService = new Map<string, Candidate>();
+  const bySignalAndService = new Map<string, CauseCandidate>();
   for (const alert of alerts) {
-    const key = `${alert.signal}\u0000${alert.service}`;
+    const key = candidateKey(alert.signal, alert.service);
     const existing = bySignalAndService.get(key);
     if (!existing || alert.startsAt < existing.since) {
       bySignalAndService.set(key, { signal: alert.signal, service: alert.service, since: alert.startsAt });
     }
   }
+  return rankCandidates([...bySignalAndService.values()], changes, dependencies);
+}
+
+/** Ranks alert candidates (one per signal and service) together with the attached changes. */
+export function rankCandidates(
+  alertCandidates: readonly CauseCandidate[],
+  changes: readonly IncidentChange[],
+  dependencies: DependencyMap,
+): CauseHint[] {
   const candidates: Candidate[] = [
-    ...bySignalAndService.values(),
+    ...alertCandidates,
     ...changes.map((change) => ({ signal: 'change' as const, service: change.service, since: change.at, change })),
   ];
   candidates.sort(

@@ -1,0 +1,121 @@
+import type { AlertSlot, IncidentState } from './correlator-state.js';
+import type { DependencyMap } from './dependency-map.js';
+
+type Status = IncidentState['status'];
+
+const byDetection = (a: IncidentState, b: IncidentState): number =>
+  a.detectedAt.getTime() - b.detectedAt.getTime() || a.id.localeCompare(b.id);
+
+/**
+ * Lookups over the correlator's incidents, kept in step with every status change and attach,
+ * and rebuilt from the state after a restore (so they are never part of a snapshot). Results
+ * come sorted by detection time, never in set insertion order, so a restored correlator and one
+ * that never stopped agree on the order of what they emit.
+ */
+export class IncidentIndex {
+  private readonly byFingerprint = new Map<string, IncidentState>();
+  private readonly openByComponent = new Map<string, Set<IncidentState>>();
+  private readonly resolving = new Set<IncidentState>();
+  private readonly resolved = new Set<IncidentState>();
+  private readonly firing = new Map<IncidentState, number>();
+
+  private constructor(private readonly dependencies: DependencyMap) {}
+
+  static build(incidents: Iterable<IncidentState>, dependencies: DependencyMap): IncidentIndex {
+    const index = new IncidentIndex(dependencies);
+    for (const incident of incidents) index.add(incident);
+    return index;
+  }
+
+  add(incident: IncidentState): void {
+    this.enter(incident, incident.status);
+    let firing = 0;
+    for (const [fingerprint, slot] of incident.alerts) {
+      if (slot.endsAt === null) firing += 1;
+      this.point(fingerprint, incident);
+    }
+    this.firing.set(incident, firing);
+  }
+
+  remove(incident: IncidentState): void {
+    this.leave(incident, incident.status);
+    this.firing.delete(incident);
+    for (const fingerprint of incident.alerts.keys()) {
+      if (this.byFingerprint.get(fingerprint) === incident) this.byFingerprint.delete(fingerprint);
+    }
+  }
+
+  setStatus(incident: IncidentState, status: Status): void {
+    this.leave(incident, incident.status);
+    incident.status = status;
+    this.enter(incident, status);
+  }
+
+  /** Call before the slot is stored; `replaced` is the slot of the same fingerprint it replaces. */
+  alertAttached(incident: IncidentState, replaced: AlertSlot | undefined, fingerprint: string): void {
+    if (replaced === undefined || replaced.endsAt !== null) this.firing.set(incident, this.firingCount(incident) + 1);
+    this.point(fingerprint, incident);
+  }
+
+  alertResolved(incident: IncidentState): void {
+    this.firing.set(incident, Math.max(0, this.firingCount(incident) - 1));
+  }
+
+  firingCount(incident: IncidentState): number {
+    return this.firing.get(incident) ?? 0;
+  }
+
+  /** The latest incident holding this alert fingerprint. */
+  incidentWith(fingerprint: string): IncidentState | undefined {
+    return this.byFingerprint.get(fingerprint);
+  }
+
+  /** Incidents not yet resolved in the service's dependency component. */
+  openIncidentsNear(service: string): IncidentState[] {
+    return [...(this.openByComponent.get(this.dependencies.component(service)) ?? [])].sort(byDetection);
+  }
+
+  resolvingIncidents(): IncidentState[] {
+    return [...this.resolving].sort(byDetection);
+  }
+
+  resolvedIncidents(): IncidentState[] {
+    return [...this.resolved].sort(byDetection);
+  }
+
+  openCount(): number {
+    let count = 0;
+    for (const set of this.openByComponent.values()) count += set.size;
+    return count;
+  }
+
+  private point(fingerprint: string, incident: IncidentState): void {
+    const current = this.byFingerprint.get(fingerprint);
+    if (current === undefined || byDetection(current, incident) <= 0) this.byFingerprint.set(fingerprint, incident);
+  }
+
+  private enter(incident: IncidentState, status: Status): void {
+    if (status === 'resolved') {
+      this.resolved.add(incident);
+      return;
+    }
+    if (status === 'resolving') this.resolving.add(incident);
+    const component = this.dependencies.component(incident.service);
+    let set = this.openByComponent.get(component);
+    if (!set) {
+      set = new Set();
+      this.openByComponent.set(component, set);
+    }
+    set.add(incident);
+  }
+
+  private leave(incident: IncidentState, status: Status): void {
+    this.resolved.delete(incident);
+    this.resolving.delete(incident);
+    if (status === 'resolved') return;
+    const component = this.dependencies.component(incident.service);
+    const set = this.openByComponent.get(component);
+    set?.delete(incident);
+    if (set?.size === 0) this.openByComponent.delete(component);
+  }
+}
