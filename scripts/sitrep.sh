@@ -10,5 +10,6 @@ shift || true
 case "$command" in
   kafka) exec node packages/testkit/dist/kafka-cli.js "$@" ;;
   bench-ingest) exec node bench/ingest/run.ts "$@" ;;
+  bench-correlate) exec node --expose-gc bench/correlate/run.ts "$@" ;;
   *) exec node --disable-warning=ExperimentalWarning packages/cli/bin/sitrep.js "$command" "$@" ;;
 esac

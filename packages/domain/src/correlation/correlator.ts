@@ -94,32 +94,50 @@ export class Correlator {
 
   /** The earliest time at which tick() would emit something, for the service's timer. */
   nextDeadline(): Date | null {
-    let next: Date | null = null;
-    for (const incident of this.index.resolvingIncidents()) {
-      if (incident.quietSince) {
-        const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
-        if (next === null || due < next) next = due;
+    if (this.deadline === undefined) {
+      let next: Date | null = null;
+      for (const incident of this.index.resolvingIncidents()) {
+        if (incident.quietSince) {
+          const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
+          if (next === null || due < next) next = due;
+        }
       }
+      this.deadline = next;
     }
-    return next;
+    return this.deadline;
   }
+
+  /** Cached nextDeadline(); undefined when an incident entered or left its quiet period since. */
+  private deadline: Date | null | undefined;
+  /** Stream time of the last memory clean-up; pruning decides nothing, so it need not be exact. */
+  private lastPrune = 0;
 
   tick(now: Date): IncidentEvent[] {
     if (now > this.now) this.now = now;
     const events: IncidentEvent[] = [];
-    for (const incident of this.index.resolvingIncidents()) {
-      if (incident.quietSince) {
+    const deadline = this.nextDeadline();
+    if (deadline !== null && deadline <= this.now) {
+      for (const incident of this.index.resolvingIncidents()) {
+        if (!incident.quietSince) continue;
         const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
-        if (due <= this.now) {
-          this.index.setStatus(incident, 'resolved');
-          incident.closedAt = due;
-          incident.resolvedAt = this.latestEnd(incident);
-          events.push(this.emit(incident, 'incident.resolved', due, { resolvedAt: incident.resolvedAt }));
-        }
+        if (due > this.now) continue;
+        this.setStatus(incident, 'resolved');
+        incident.closedAt = due;
+        incident.resolvedAt = this.latestEnd(incident);
+        events.push(this.emit(incident, 'incident.resolved', due, { resolvedAt: incident.resolvedAt }));
       }
     }
-    this.prune();
+    if (this.now.getTime() - this.lastPrune >= 60_000) {
+      this.lastPrune = this.now.getTime();
+      this.prune();
+    }
     return events;
+  }
+
+  private setStatus(incident: IncidentState, status: IncidentState['status']): void {
+    if (incident.status === status) return;
+    if (incident.status === 'resolving' || status === 'resolving') this.deadline = undefined;
+    this.index.setStatus(incident, status);
   }
 
   applyAlert(alert: Alert): IncidentEvent[] {
@@ -196,8 +214,8 @@ export class Correlator {
     ];
     this.index.alertResolved(incident);
     if (this.index.firingCount(incident) === 0) {
-      this.index.setStatus(incident, 'resolving');
       incident.quietSince = alert.receivedAt;
+      this.setStatus(incident, 'resolving');
       events.push(...this.tick(alert.receivedAt));
     }
     return events;
@@ -292,7 +310,7 @@ export class Correlator {
   }
 
   private reopen(incident: IncidentState, alert: Alert, scope: Scope): IncidentEvent[] {
-    this.index.setStatus(incident, 'open');
+    this.setStatus(incident, 'open');
     incident.quietSince = null;
     incident.resolvedAt = null;
     incident.closedAt = null;
@@ -319,7 +337,7 @@ export class Correlator {
       });
     }
     if (incident.status === 'resolving') {
-      this.index.setStatus(incident, 'open');
+      this.setStatus(incident, 'open');
       incident.quietSince = null;
     }
     const events: IncidentEvent[] = [
@@ -340,7 +358,8 @@ export class Correlator {
     // Its resolved report may already have arrived (out of order).
     const orphanKey = `${alert.fingerprint}\u0000${alert.startsAt.toISOString()}`;
     const orphan = this.orphans.get(orphanKey);
-    if (orphan) {
+    // Checked here, not left to pruning, so results do not depend on when memory was cleaned.
+    if (orphan && orphan.alert.receivedAt.getTime() + this.settings.outOfOrderSkewMs >= this.now.getTime()) {
       this.orphans.delete(orphanKey);
       events.push(
         ...this.markResolved(incident, slot, {
