@@ -26,6 +26,21 @@ describe('EmbeddedBus specifics', () => {
     await bus.close();
   });
 
+  it('compacts eagerly: a compacted topic holds one message per key', async () => {
+    const bus = new EmbeddedBus({ path: join(dir, 'compact.sqlite'), logger });
+    await bus.start([{ name: 'table', partitions: 1, replicationFactor: 1, config: { 'cleanup.policy': 'compact' } }]);
+    await bus.publish('table', [
+      { key: 'a', value: '1' },
+      { key: 'b', value: '1' },
+    ]);
+    await bus.publish('table', [{ key: 'a', value: '2' }]);
+    expect((await bus.readAll('table')).map((message) => `${message.key ?? ''}=${message.value}`)).toEqual([
+      'b=1',
+      'a=2',
+    ]);
+    await bus.close();
+  });
+
   it('allows one member per group', async () => {
     const bus = new EmbeddedBus({ path: join(dir, 'members.sqlite'), logger });
     await bus.start([{ name: 't', partitions: 1, replicationFactor: 1 }]);

@@ -172,7 +172,8 @@ export class EmbeddedBus implements Bus {
       const now = Date.now();
       db.exec('BEGIN IMMEDIATE');
       try {
-        let offset = this.topicEnd(topic);
+        const { next, compacted } = this.topicRow(topic);
+        let offset = next;
         for (const message of messages) {
           statements.insertMessage.run(
             topic,
@@ -182,6 +183,7 @@ export class EmbeddedBus implements Bus {
             JSON.stringify(message.headers ?? {}),
             now,
           );
+          if (compacted === 1) statements.dropOlderWithKey.run(topic, message.key, offset);
           offset += 1;
         }
         statements.bumpTopic.run(offset, topic);

@@ -27,6 +27,7 @@ export interface KafkaBusOptions {
 }
 
 const READINESS_CACHE_MS = 2000;
+const READ_ALL_TIMEOUT_MS = 60_000;
 
 function errorChain(error: unknown): (Error & { retriable?: boolean })[] {
   const chain: (Error & { retriable?: boolean })[] = [];
@@ -157,6 +158,7 @@ export class KafkaBus implements Bus {
           key: message.key,
           value: message.value,
           headers: { ...message.headers },
+          ...(message.partition === undefined ? {} : { partition: message.partition }),
         })),
       })
       .then(() => undefined);
@@ -190,6 +192,10 @@ export class KafkaBus implements Bus {
           numbers.map((partition) => ({ topic, partition })),
         );
         assigned = onAssignment(partitions);
+        // Awaited by the next batch, which then fails and is retried; never an unhandled rejection.
+        assigned.catch((error: unknown) => {
+          this.logger.warn('assignment hook failed; batches will retry', { error: error as Error });
+        });
       });
     }
     const handleBatch =
@@ -238,22 +244,29 @@ export class KafkaBus implements Bus {
       try {
         await consumer.connect();
         await consumer.subscribe({ topics: [topic], fromBeginning: true });
-        await new Promise<void>((resolve, reject) => {
+        const done = new Promise<void>((resolve, reject) => {
           consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
-          void consumer.run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              const end = pending.get(batch.partition);
-              if (end === undefined) return;
-              for (const message of batch.messages) {
-                if (BigInt(message.offset) < end) messages.push(toIncoming(topic, batch.partition, message));
-              }
-              if (BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
-              if (pending.size === 0) resolve();
-              await Promise.resolve();
-            },
-          });
+          consumer
+            .run({
+              autoCommit: false,
+              eachBatch: async ({ batch }) => {
+                const end = pending.get(batch.partition);
+                if (end === undefined) return;
+                for (const message of batch.messages) {
+                  if (BigInt(message.offset) < end) messages.push(toIncoming(topic, batch.partition, message));
+                }
+                if (BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
+                if (pending.size === 0) resolve();
+                await Promise.resolve();
+              },
+            })
+            .catch(reject);
         });
+        await withTimeout(
+          done,
+          READ_ALL_TIMEOUT_MS,
+          () => new BusError(`reading ${topic} took over ${READ_ALL_TIMEOUT_MS} ms`, 'timeout', true),
+        );
       } finally {
         await consumer.disconnect().catch(() => undefined);
         await this.admin.deleteGroups([groupId]).catch(() => undefined);

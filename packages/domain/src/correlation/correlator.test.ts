@@ -314,3 +314,54 @@ describe('incident summaries from events alone', () => {
     expect(() => summariseIncidents(events.slice(1))).toThrow(/must start with incident.opened/);
   });
 });
+
+describe('Correlator: occurrences replaced without a resolution', () => {
+  it('ends the previous occurrence when an alert fires again inside its open incident, so it still resolves', () => {
+    const again: AlertSpec = { ...authErrors, starts: 20 };
+    const events = run({ ...withLbMap, quietPeriodMs: 0 }, [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyAlert(firing(again, 20.5)),
+      (c) => c.applyAlert(resolved(again, 25, 25.5)),
+    ]);
+    expect(events.map((event) => event.type)).toEqual([
+      'incident.opened',
+      'incident.alert_attached',
+      'incident.cause_ranked',
+      'incident.alert_resolved',
+      'incident.alert_attached',
+      'incident.alert_resolved',
+      'incident.resolved',
+    ]);
+    expect(ofType(events, 'incident.alert_resolved')[0]?.data.endsAt).toEqual(at(20));
+  });
+
+  it('ends the old occurrence in a frozen incident and lets the frozen incident resolve', () => {
+    const settings = { ...withLbMap, maxIncidentAgeMs: 60 * MINUTE, quietPeriodMs: 0 };
+    const again: AlertSpec = { ...authErrors, starts: 70 };
+    const events = run(settings, [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyAlert(firing(again, 70.5)),
+      (c) => c.applyAlert(resolved(again, 80, 80.5)),
+    ]);
+    const [frozen, fresh] = [...incidentsIn(events)];
+    expect(ofType(events, 'incident.resolved').map((event) => event.incidentId)).toEqual([frozen, fresh]);
+  });
+
+  it('counts an incident’s age from detection: an alert that began days ago does not freeze it', () => {
+    const chronic: AlertSpec = { ...authLatency, starts: -3 * 24 * 60 };
+    const events = run(withLbMap, [
+      (c) => c.applyAlert(firing(chronic, 1)),
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+    ]);
+    expect(incidentsIn(events).size).toBe(1);
+  });
+
+  it('does not end quiet periods because a change was reported: changes do not move stream time', () => {
+    const correlator = new Correlator(withLbMap);
+    correlator.applyAlert(firing(authErrors, 3.5));
+    correlator.applyAlert(resolved(authErrors, 10, 10.5));
+    const events = correlator.applyChange(change('payments', 'deploy', 'payments v9', 40, 40));
+    expect(events).toEqual([]);
+    expect(correlator.openIncidentCount()).toBe(1);
+  });
+});

@@ -24,9 +24,18 @@ function eventId(incidentId: string, sequence: number): string {
   return createHash('sha256').update(`${incidentId}\u0000${sequence}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * From the opening alert's occurrence and receipt time: a late copy of an occurrence whose
+ * incident was long forgotten opens a new incident under a new id, never a second one under the
+ * old id.
+ */
 function incidentIdFor(alert: Alert): string {
-  return `inc_${createHash('sha256').update(alert.occurrenceId).digest('hex').slice(0, 20)}`;
+  const seed = `${alert.occurrenceId}\u0000${alert.receivedAt.toISOString()}`;
+  return `inc_${createHash('sha256').update(seed).digest('hex').slice(0, 20)}`;
 }
+
+/** Code-unit order: unlike localeCompare, the same on every host. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function alertValue(alert: Alert): number | null {
   const raw = alert.annotations.value ?? alert.labels.value;
@@ -146,8 +155,12 @@ export class Correlator {
     return [...events, ...this.fireAlert(alert)];
   }
 
+  /**
+   * Changes do not move the stream's time: they come from another topic, and a correlator whose
+   * alerts lag must not end quiet periods early because a change was reported meanwhile.
+   */
   applyChange(change: Change): IncidentEvent[] {
-    const events = this.tick(change.receivedAt);
+    const events: IncidentEvent[] = [];
     if (this.recentChanges.has(change.id)) return events;
     this.recentChanges.set(change.id, change);
     for (const incident of this.index.openIncidentsNear(change.service)) {
@@ -180,6 +193,14 @@ export class Correlator {
       if (owner.status === 'resolved') {
         const reopenUntil = (owner.closedAt?.getTime() ?? 0) + this.settings.reopenWindowMs;
         if (alert.receivedAt.getTime() <= reopenUntil) return this.reopen(owner, alert, scope);
+      } else if (slot.endsAt === null) {
+        // A new occurrence means the previous one ended, even if its resolution was never sent
+        // (Alertmanager skips it when the alert fires again within one group interval).
+        if (!this.isFrozen(owner))
+          return [...this.endReplaced(owner, slot, alert), ...this.attach(owner, alert, scope)];
+        const ended = this.markResolved(owner, slot, { ...alert, status: 'resolved', endsAt: alert.startsAt });
+        const target = this.findJoinable(scope);
+        return [...ended, ...(target ? this.attach(target, alert, scope) : this.open(alert, scope))];
       } else if (!this.isFrozen(owner)) {
         return this.attach(owner, alert, scope);
       }
@@ -225,8 +246,23 @@ export class Correlator {
     return this.index.incidentWith(fingerprint);
   }
 
+  /** Age counts from detection: an alert that fired long before Sitrep saw it does not freeze its incident. */
   private isFrozen(incident: IncidentState): boolean {
-    return this.now.getTime() - incident.startedAt.getTime() > this.settings.maxIncidentAgeMs;
+    return this.now.getTime() - incident.detectedAt.getTime() > this.settings.maxIncidentAgeMs;
+  }
+
+  /** Ends an occurrence replaced by a newer one in the same incident, without a status change. */
+  private endReplaced(incident: IncidentState, slot: AlertSlot, alert: Alert): IncidentEvent[] {
+    slot.endsAt = alert.startsAt;
+    this.index.alertResolved(incident);
+    return [
+      this.emit(incident, 'incident.alert_resolved', alert.receivedAt, {
+        alertId: slot.alert.alertId,
+        fingerprint: alert.fingerprint,
+        endsAt: alert.startsAt,
+        receivedAt: alert.receivedAt,
+      }),
+    ];
   }
 
   private compatible(incident: IncidentState, scope: Scope): boolean {
@@ -251,7 +287,7 @@ export class Correlator {
       (a, b) =>
         Number(b.scope === scope.key) - Number(a.scope === scope.key) ||
         b.detectedAt.getTime() - a.detectedAt.getTime() ||
-        a.id.localeCompare(b.id),
+        compareText(a.id, b.id),
     );
     return candidates[0];
   }
@@ -376,7 +412,7 @@ export class Correlator {
     const from = incident.startedAt.getTime() - this.settings.changeLookbackMs;
     const events: IncidentEvent[] = [];
     for (const change of this.recentChanges.values()) {
-      if (change.at.getTime() < from) continue;
+      if (change.at.getTime() < from || this.changeExpired(change)) continue;
       if (incident.changes.some((attached) => attached.changeId === change.id)) continue;
       // Same service or connected through the dependency map (a balancer in front of it, a
       // database behind it): either side's change can break it.
@@ -427,6 +463,15 @@ export class Correlator {
     } as IncidentEvent;
   }
 
+  /**
+   * A change no incident can take any more: older than the look-back before the oldest start an
+   * incident that is not frozen can have. Checked where changes are used too, so what pruning
+   * removed and what use skips are the same, whenever pruning ran.
+   */
+  private changeExpired(change: Change): boolean {
+    return change.at.getTime() + this.settings.changeLookbackMs + this.settings.maxIncidentAgeMs < this.now.getTime();
+  }
+
   /** Forgets what can no longer matter, so memory follows open incidents, not history. */
   private prune(): void {
     const now = this.now.getTime();
@@ -437,8 +482,7 @@ export class Correlator {
       }
     }
     for (const [id, change] of this.recentChanges) {
-      // Open incidents took it when it arrived; only incidents opening within the look-back still can.
-      if (change.at.getTime() + this.settings.changeLookbackMs + this.settings.outOfOrderSkewMs < now) {
+      if (this.changeExpired(change)) {
         this.recentChanges.delete(id);
       }
     }

@@ -4,7 +4,7 @@ import type { DependencyMap } from './dependency-map.js';
 type Status = IncidentState['status'];
 
 const byDetection = (a: IncidentState, b: IncidentState): number =>
-  a.detectedAt.getTime() - b.detectedAt.getTime() || a.id.localeCompare(b.id);
+  a.detectedAt.getTime() - b.detectedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Lookups over the correlator's incidents, kept in step with every status change and attach,
@@ -32,7 +32,11 @@ export class IncidentIndex {
     let firing = 0;
     for (const [fingerprint, slot] of incident.alerts) {
       if (slot.endsAt === null) firing += 1;
-      this.point(fingerprint, incident);
+      // Rebuilding: the incident holding the fingerprint's latest occurrence owns it.
+      const current = this.byFingerprint.get(fingerprint);
+      const theirs = current?.alerts.get(fingerprint)?.alert.startsAt.getTime() ?? -Infinity;
+      if (current === undefined || slot.alert.startsAt.getTime() >= theirs)
+        this.byFingerprint.set(fingerprint, incident);
     }
     this.firing.set(incident, firing);
   }
@@ -54,7 +58,8 @@ export class IncidentIndex {
   /** Call before the slot is stored; `replaced` is the slot of the same fingerprint it replaces. */
   alertAttached(incident: IncidentState, replaced: AlertSlot | undefined, fingerprint: string): void {
     if (replaced === undefined || replaced.endsAt !== null) this.firing.set(incident, this.firingCount(incident) + 1);
-    this.point(fingerprint, incident);
+    // The incident taking the newest occurrence owns the fingerprint from now on.
+    this.byFingerprint.set(fingerprint, incident);
   }
 
   alertResolved(incident: IncidentState): void {
@@ -87,11 +92,6 @@ export class IncidentIndex {
     let count = 0;
     for (const set of this.openByComponent.values()) count += set.size;
     return count;
-  }
-
-  private point(fingerprint: string, incident: IncidentState): void {
-    const current = this.byFingerprint.get(fingerprint);
-    if (current === undefined || byDetection(current, incident) <= 0) this.byFingerprint.set(fingerprint, incident);
   }
 
   private enter(incident: IncidentState, status: Status): void {

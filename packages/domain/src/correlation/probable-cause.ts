@@ -23,6 +23,9 @@ function minutesBetween(earlier: Date, later: Date): string {
   return `${minutes} min before`;
 }
 
+/** Code-unit order: unlike localeCompare, the same on every host. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function classRank(signal: SignalClass | 'change'): number {
   if (isCauseLike(signal)) return 0;
   if (isSymptomLike(signal)) return 1;
@@ -66,8 +69,8 @@ export function rankCandidates(
       classRank(a.signal) - classRank(b.signal) ||
       a.since.getTime() - b.since.getTime() ||
       dependencies.depth(a.service) - dependencies.depth(b.service) ||
-      a.service.localeCompare(b.service) ||
-      a.signal.localeCompare(b.signal),
+      compareText(a.service, b.service) ||
+      compareText(a.signal, b.signal),
   );
   const firstSymptom = candidates.find((candidate) => isSymptomLike(candidate.signal));
   return candidates.map((candidate, index) => {
