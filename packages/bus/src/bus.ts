@@ -45,7 +45,7 @@ export interface SubscribeOptions {
    * committed only after it resolves; if it throws, the batch is delivered again
    * (at-least-once). Exactly one of eachMessage and eachBatch is given.
    */
-  readonly eachBatch?: (messages: readonly IncomingMessage[]) => Promise<void>;
+  readonly eachBatch?: (messages: readonly IncomingMessage[], position: BatchPosition) => Promise<void>;
   /** Called once per message, in order per partition; a one-message batch. */
   readonly eachMessage?: (message: IncomingMessage) => Promise<void>;
   /**
@@ -53,6 +53,11 @@ export interface SubscribeOptions {
    * with the partitions this member now owns: state held for others must be dropped.
    */
   readonly onAssignment?: (partitions: readonly TopicPartition[]) => Promise<void>;
+}
+
+export interface BatchPosition {
+  /** True when the batch ends at the partition's end as of fetching it: the member has caught up. */
+  readonly caughtUp: boolean;
 }
 
 export interface Subscription {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from '@sitrep/telemetry';
 import type {
+  BatchPosition,
   Bus,
   BusReadiness,
   IncomingMessage,
@@ -252,7 +253,7 @@ export class EmbeddedBus implements Bus {
 
     const handleBatch =
       options.eachBatch ??
-      (async (messages: readonly IncomingMessage[]) => {
+      (async (messages: readonly IncomingMessage[], _position: BatchPosition) => {
         for (const message of messages) await options.eachMessage?.(message);
       });
 
@@ -265,7 +266,10 @@ export class EmbeddedBus implements Bus {
         const rows = statements.readMessages.all(topic, from, options.eachBatch ? BATCH : 1) as unknown as MessageRow[];
         const last = rows.at(-1);
         if (last === undefined) continue;
-        await handleBatch(rows.map((row) => toIncoming(topic, row)));
+        await handleBatch(
+          rows.map((row) => toIncoming(topic, row)),
+          { caughtUp: last.offset + 1 >= this.topicEnd(topic) },
+        );
         statements.commitOffset.run(options.groupId, topic, last.offset + 1);
         delivered += rows.length;
       }

@@ -1,4 +1,5 @@
 export type {
+  BatchPosition,
   Bus,
   BusReadiness,
   IncomingMessage,

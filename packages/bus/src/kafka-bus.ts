@@ -3,6 +3,7 @@ import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage, LogEntry, Producer
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@sitrep/telemetry';
 import type {
+  BatchPosition,
   Bus,
   BusReadiness,
   IncomingMessage,
@@ -200,7 +201,7 @@ export class KafkaBus implements Bus {
     }
     const handleBatch =
       options.eachBatch ??
-      (async (messages: readonly IncomingMessage[]) => {
+      (async (messages: readonly IncomingMessage[], _position: BatchPosition) => {
         for (const message of messages) await options.eachMessage?.(message);
       });
     try {
@@ -210,7 +211,11 @@ export class KafkaBus implements Bus {
         eachBatch: async (payload) => {
           await assigned;
           const { batch } = payload;
-          await handleBatch(batch.messages.map((message) => toIncoming(batch.topic, batch.partition, message)));
+          const caughtUp = BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark);
+          await handleBatch(
+            batch.messages.map((message) => toIncoming(batch.topic, batch.partition, message)),
+            { caughtUp },
+          );
           await payload.heartbeat();
         },
       });

@@ -77,8 +77,8 @@ export async function replayCommand(file: string, options: ReplayCommandOptions,
     options.config === undefined ? env : { ...env, SITREP_CORRELATION_CONFIG: options.config },
   );
   const platform = readPlatformSettings(reader);
-  const settings = loadCorrelationSettings(reader);
   const scopeLabel = loadScopeLabel(reader);
+  const settings = loadCorrelationSettings(reader, scopeLabel);
   reader.finish([]);
   const deliveries = parseDeliveries(readFileSync(file, 'utf8'));
   const logger = createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });

@@ -139,3 +139,21 @@ describe('loadIngestConfig', () => {
     ).toEqual(['KAFKA_BROKERS', 'SITREP_INGEST_BEARER_TOKEN', 'SITREP_INGEST_PORT', 'SITREP_SCOPE_LABEL']);
   });
 });
+
+describe('loadIngestConfig: scope label and correlation file agree', () => {
+  it('refuses a correlation file whose scope labels do not start with SITREP_SCOPE_LABEL', () => {
+    const reader = new EnvReader(
+      { SITREP_INGEST_BEARER_TOKEN: 't', SITREP_SCOPE_LABEL: 'app', SITREP_CORRELATION_CONFIG: '/c.yml' },
+      { readFile: () => 'scope_labels: [service]\n' },
+    );
+    loadIngestConfig(reader);
+    expect(() => reader.finish()).toThrow(
+      /SITREP_CORRELATION_CONFIG: \/c.yml: scope_labels must start with SITREP_SCOPE_LABEL \(app\)/,
+    );
+  });
+
+  it('scopes by SITREP_SCOPE_LABEL when there is no correlation file', () => {
+    const reader = new EnvReader({ SITREP_INGEST_BEARER_TOKEN: 't', SITREP_SCOPE_LABEL: 'app' });
+    expect(loadIngestConfig(reader).correlation.scopeLabels).toEqual(['app', 'cluster', 'namespace']);
+  });
+});

@@ -23,11 +23,23 @@ export interface IngestConfig {
 }
 
 /** SITREP_CORRELATION_CONFIG, parsed; errors are reported against that variable, naming the key. */
-export function loadCorrelationSettings(env: EnvReader): CorrelationSettings {
+export function loadCorrelationSettings(env: EnvReader, scopeLabel: string): CorrelationSettings {
   const file = env.fileContent('SITREP_CORRELATION_CONFIG');
-  if (file === undefined) return DEFAULT_CORRELATION_SETTINGS;
+  if (file === undefined) {
+    const [, ...qualifiers] = DEFAULT_CORRELATION_SETTINGS.scopeLabels;
+    return { ...DEFAULT_CORRELATION_SETTINGS, scopeLabels: [scopeLabel, ...qualifiers] };
+  }
   try {
-    return parseCorrelationConfig(file.content, file.path);
+    const settings = parseCorrelationConfig(file.content, file.path);
+    // Ingest partitions by SITREP_SCOPE_LABEL and the correlator scopes by the file's first
+    // label: if they differ, related alerts land on different partitions and never meet.
+    if (settings.scopeLabels[0] !== scopeLabel) {
+      env.fail(
+        'SITREP_CORRELATION_CONFIG',
+        `${file.path}: scope_labels must start with SITREP_SCOPE_LABEL (${scopeLabel}), got ${settings.scopeLabels.join(', ')}`,
+      );
+    }
+    return settings;
   } catch (error) {
     if (!(error instanceof CorrelationConfigError)) throw error;
     for (const issue of error.issues)
@@ -64,6 +76,7 @@ export function loadScopeLabel(env: EnvReader): string {
 
 export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = {}): IngestConfig {
   const platform = readPlatformSettings(env);
+  const scopeLabel = loadScopeLabel(env);
   const authMode = env.oneOf('SITREP_AUTH', ['enabled', 'disabled'], 'enabled');
   const bearer = env.secret('SITREP_INGEST_BEARER_TOKEN');
   const basic = readBasicAuth(env);
@@ -87,13 +100,13 @@ export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = 
   return Object.freeze({
     platform,
     port: env.integer('SITREP_INGEST_PORT', 9095, { min: 0, max: 65535 }),
-    scopeLabel: loadScopeLabel(env),
+    scopeLabel,
     auth,
     generatedToken,
     maxBodyBytes: env.bytes('SITREP_INGEST_MAX_BODY', 1024 * 1024),
     retryAfterSeconds: env.integer('SITREP_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
     maxChangeSkewMs: env.integer('SITREP_CHANGE_MAX_SKEW_MS', 5 * 60_000, { min: 0 }),
-    correlation: loadCorrelationSettings(env),
+    correlation: loadCorrelationSettings(env, scopeLabel),
     correlatorEnabled: env.oneOf('SITREP_CORRELATOR', ['enabled', 'disabled'], 'enabled') === 'enabled',
     correlatorGroup: env.string('SITREP_CORRELATOR_GROUP', 'sitrep-correlator', {
       regex: /^[A-Za-z0-9._-]{1,200}$/,

@@ -1,5 +1,6 @@
 import { SpanKind, context } from '@opentelemetry/api';
 import type {
+  BatchPosition,
   Bus,
   IncomingMessage,
   OutgoingMessage,
@@ -55,6 +56,8 @@ interface PartitionState {
   readonly correlator: Correlator;
   /** Offset of the next alerts record this state has not seen; earlier ones are duplicates. */
   nextOffset: bigint;
+  /** The last batch reached the partition's end: there is no backlog whose time could still come first. */
+  caughtUp: boolean;
 }
 
 interface StoredState {
@@ -108,7 +111,10 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   const partitions = new Map<number, PartitionState>();
   const queues = new Map<number, Promise<void>>();
   const changes = new Map<string, Change>();
+  /** The latest state known stored per partition: read at assignment, then our own saves. */
   let stored = new Map<number, StoredState>();
+  /** Partitions this member owns in the current generation; nothing else is saved. */
+  let owned = new Set<number>();
   const metrics = createCorrelatorMetrics(deps.registry, () =>
     [...partitions.values()].reduce((sum, state) => sum + state.correlator.openIncidentCount(), 0),
   );
@@ -127,10 +133,17 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   const loadStoredStates = async (): Promise<Map<number, StoredState>> => {
     const latest = new Map<number, StoredState>();
     for (const message of await bus.readAll(topics.state)) {
-      // Records of another format (a future version) are left alone rather than misread.
-      const value = JSON.parse(message.value) as { schema?: unknown };
-      if (value.schema === CORRELATOR_STATE_SCHEMA_NAME)
+      // Records of another format (a future version, or garbage) are left alone rather than misread.
+      let value: { schema?: unknown };
+      try {
+        value = JSON.parse(message.value) as { schema?: unknown };
+      } catch {
+        logger.warn('unreadable correlator state record ignored', { offset: message.offset });
+        continue;
+      }
+      if (value.schema === CORRELATOR_STATE_SCHEMA_NAME) {
         latest.set((value as StoredState).partition, value as StoredState);
+      }
     }
     return latest;
   };
@@ -140,7 +153,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
     if (existing) return { state: existing, events: [] };
     const saved = stored.get(partition);
     const correlator = new Correlator(settings, saved?.snapshot);
-    const state: PartitionState = { correlator, nextOffset: saved ? BigInt(saved.nextOffset) : 0n };
+    const state: PartitionState = { correlator, nextOffset: saved ? BigInt(saved.nextOffset) : 0n, caughtUp: false };
     partitions.set(partition, state);
     const events = [...changes.values()].flatMap((change) => correlator.applyChange(change));
     return { state, events };
@@ -176,6 +189,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
       partition: 0,
     };
     await bus.publish(topics.state, [message]);
+    stored.set(partition, value);
   };
 
   const deadLetter = async (message: IncomingMessage, reason: DeadLetterReason, detail: string): Promise<void> => {
@@ -206,20 +220,25 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   /** Applies `work` to a partition's state and persists the result; on failure, forgets the state. */
   const update = (partition: number, work: (state: PartitionState) => Promise<IncidentEvent[]>): Promise<void> =>
     serial(partition, async () => {
+      // A partition taken away since this work was queued: another member owns its state now,
+      // and writing ours would overwrite theirs.
+      if (!owned.has(partition)) {
+        partitions.delete(partition);
+        return;
+      }
       try {
         const { state, events: catchUp } = stateFor(partition);
         const events = [...catchUp, ...(await work(state))];
         await publishEvents(events);
         await saveState(partition, state);
       } catch (error) {
-        // The in-memory state ran ahead of what was stored; reload it from the state topic.
+        // The in-memory state ran ahead of what was stored; start again from the last save.
         partitions.delete(partition);
-        stored = await loadStoredStates().catch(() => stored);
         throw error;
       }
     });
 
-  const onAlertBatch = async (messages: readonly IncomingMessage[]): Promise<void> => {
+  const onAlertBatch = async (messages: readonly IncomingMessage[], position: BatchPosition): Promise<void> => {
     const first = messages[0];
     if (!first) return;
     const end = metrics.batchDuration.startTimer();
@@ -248,6 +267,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
             }
             state.nextOffset = offset + 1n;
           }
+          state.caughtUp = position.caughtUp;
           return events;
         }),
       { kind: SpanKind.CONSUMER, parent: contextFromHeaders(first.headers, context.active()) },
@@ -268,18 +288,22 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
     for (const [id, known] of changes) if (known.at.getTime() < horizon) changes.delete(id);
     metrics.records.inc({ topic: message.topic, outcome: 'applied' });
     await Promise.all(
-      [...partitions.keys()].map((partition) =>
-        update(partition, (state) => Promise.resolve(state.correlator.applyChange(change))),
-      ),
+      [...partitions.keys()]
+        .filter((partition) => owned.has(partition))
+        .map((partition) => update(partition, (state) => Promise.resolve(state.correlator.applyChange(change)))),
     );
   };
 
   const onAssignment = async (assigned: readonly TopicPartition[]): Promise<void> => {
-    const owned = assigned.filter((tp) => tp.topic === topics.alerts).map((tp) => tp.partition);
+    const next = new Set(assigned.filter((tp) => tp.topic === topics.alerts).map((tp) => tp.partition));
+    // Fence first: work still queued for a partition we lose must not save over its new owner.
+    owned = new Set([...owned].filter((partition) => next.has(partition)));
+    await Promise.allSettled([...queues.values()]);
     // Another instance may have advanced even the partitions we keep: reload every one.
     partitions.clear();
     stored = await loadStoredStates();
-    logger.info('correlator assigned partitions', { partitions: owned.sort((a, b) => a - b) });
+    owned = next;
+    logger.info('correlator assigned partitions', { partitions: [...next].sort((a, b) => a - b) });
   };
 
   const subscriptions: Subscription[] = [];
@@ -306,6 +330,9 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   const ticker = setInterval(() => {
     const now = clock.now();
     for (const [partition, state] of partitions) {
+      // Only a partition with no backlog: a lagging one may still hold an alert, received before
+      // the deadline, that keeps the incident open.
+      if (!owned.has(partition) || !state.caughtUp) continue;
       const deadline = state.correlator.nextDeadline();
       if (deadline === null || deadline > now) continue;
       update(partition, (current) => Promise.resolve(current.correlator.tick(deadline))).catch((error: unknown) => {
