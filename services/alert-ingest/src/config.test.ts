@@ -135,7 +135,11 @@ describe('loadIngestConfig', () => {
 
   it('names every bad variable at once', () => {
     expect(
-      failingVariables({ SITREP_INGEST_PORT: 'abc', KAFKA_BROKERS: 'nonsense', SITREP_SCOPE_LABEL: 'bad-label' }),
+      failingVariables({
+        SITREP_INGEST_PORT: 'abc',
+        KAFKA_BROKERS: 'nonsense',
+        SITREP_SCOPE_LABEL: 'bad-label',
+      }).sort(),
     ).toEqual(['KAFKA_BROKERS', 'SITREP_INGEST_BEARER_TOKEN', 'SITREP_INGEST_PORT', 'SITREP_SCOPE_LABEL']);
   });
 });
