@@ -179,6 +179,29 @@ export function describeBusContract(name: string, makeBus: () => Bus): void {
       expect(rows.at(-1)?.value).toBe('v2');
     });
 
+    it('forgets an ephemeral group on close: the same group id starts from the beginning again', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-ephemeral');
+      const groupId = uniqueName('group');
+      await bus.start([topicSpec(topic)]);
+      await bus.publish(topic, [{ key: 'k', value: 'only' }]);
+      for (let round = 0; round < 2; round += 1) {
+        const seen: IncomingMessage[] = [];
+        const subscription = await bus.subscribe({
+          groupId,
+          topics: [topic],
+          fromBeginning: true,
+          ephemeral: true,
+          eachMessage: (message) => {
+            seen.push(message);
+            return Promise.resolve();
+          },
+        });
+        await waitFor(() => seen.length === 1, { description: `round ${round}` });
+        await subscription.close();
+      }
+    });
+
     it('refuses to publish after close with a retriable error', async () => {
       const bus = newBus();
       const topic = uniqueName('contract-closed');

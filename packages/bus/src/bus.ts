@@ -40,6 +40,8 @@ export interface SubscribeOptions {
   readonly topics: readonly string[];
   /** Where a group with no committed offset starts. */
   readonly fromBeginning: boolean;
+  /** A group used by one process run only: close() deletes it, so such groups do not pile up. */
+  readonly ephemeral?: boolean;
   /**
    * Called with each batch of messages of one partition, in order. The batch's offsets are
    * committed only after it resolves; if it throws, the batch is delivered again

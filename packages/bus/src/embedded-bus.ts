@@ -302,6 +302,8 @@ export class EmbeddedBus implements Bus {
         wake?.();
         this.events.off('published', onPublish);
         await running;
+        if (options.ephemeral && this.db)
+          this.db.prepare('DELETE FROM bus_group_offsets WHERE group_id = ?').run(options.groupId);
         this.activeGroups.delete(options.groupId);
         this.subscriptions.delete(subscription);
       },

@@ -228,6 +228,7 @@ export class KafkaBus implements Bus {
       close: async () => {
         this.consumers.delete(consumer);
         await consumer.disconnect();
+        if (options.ephemeral) await this.admin.deleteGroups([options.groupId]).catch(() => undefined);
       },
     };
   }

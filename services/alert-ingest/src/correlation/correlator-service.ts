@@ -312,6 +312,8 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
       groupId: `${deps.groupId}-changes-${deps.instanceId}`,
       topics: [topics.changes],
       fromBeginning: true,
+      // Read whole at every start (changes are few), so the group is not worth keeping.
+      ephemeral: true,
       eachMessage: onChange,
     }),
   );

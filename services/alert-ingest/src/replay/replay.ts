@@ -36,8 +36,15 @@ function readRecords<T>(
   messages: readonly IncomingMessage[],
   parse: (value: unknown) => { ok: true; value: T } | { ok: false },
 ): T[] {
+  // Unreadable records are skipped, as the correlator dead-letters them.
   return messages.flatMap((message) => {
-    const parsed = parse(JSON.parse(message.value));
+    let json: unknown;
+    try {
+      json = JSON.parse(message.value);
+    } catch {
+      return [];
+    }
+    const parsed = parse(json);
     return parsed.ok ? [parsed.value] : [];
   });
 }
