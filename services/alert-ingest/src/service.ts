@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.js';
 import type { IngestConfig } from './config.js';
-import { startCorrelator, type RunningCorrelator } from './correlation/correlator-service.js';
+import { MAX_STATE_BYTES, startCorrelator, type RunningCorrelator } from './correlation/correlator-service.js';
 
 export interface AlertIngestDeps {
   readonly config: IngestConfig;
@@ -41,7 +41,7 @@ export function ingestTopics(config: IngestConfig): TopicSpec[] {
       partitions: 1,
       replicationFactor,
       // A table of the latest state per alerts partition; a big correlator state may exceed 1 MB.
-      config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(16 * 1024 * 1024) },
+      config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(MAX_STATE_BYTES) },
     },
   ];
 }
