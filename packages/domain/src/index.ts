@@ -48,3 +48,30 @@ export type {
   SignalClass,
   SignalRule,
 } from './correlation/index.js';
+export {
+  automaticEntries,
+  buildTimeline,
+  durationStats,
+  HUMAN_ENTRY_KINDS,
+  humanTimelineEntry,
+  incidentDurations,
+  incidentImpact,
+  incidentMoments,
+  isHumanEntryKind,
+  reliabilityReport,
+} from './recording/index.js';
+export type {
+  AutomaticEntryKind,
+  DurationStats,
+  EntrySource,
+  HumanEntry,
+  HumanEntryKind,
+  IncidentDurations,
+  IncidentImpact,
+  IncidentMoments,
+  ReliabilityGroup,
+  ReliabilityGrouping,
+  ReportedIncident,
+  SignalImpact,
+  TimelineEntry,
+} from './recording/index.js';

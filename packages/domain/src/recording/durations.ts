@@ -1,0 +1,83 @@
+import type { IncidentEvent } from '../correlation/incident-event.js';
+import type { IncidentSummary } from '../correlation/incident-summary.js';
+import type { HumanEntry } from './entries.js';
+
+/** The moments of an incident. See README "Durations" for the definitions. */
+export interface IncidentMoments {
+  /** Impact start: the earliest alert startsAt, unless a person recorded `impact_started`. */
+  readonly startedAt: Date;
+  /** When Sitrep received the first alert. */
+  readonly detectedAt: Date;
+  readonly acknowledgedAt: Date | null;
+  readonly mitigatedAt: Date | null;
+  /** A person's `resolved` entry, else every alert resolved; null while open. */
+  readonly resolvedAt: Date | null;
+  readonly closedAt: Date | null;
+}
+
+/** Seconds; null where the later moment has not happened. */
+export interface IncidentDurations {
+  readonly timeToDetect: number;
+  readonly timeToAcknowledge: number | null;
+  readonly timeToMitigate: number | null;
+  readonly timeToResolve: number | null;
+  /** Resolution (or `now`, while open) minus impact start. */
+  readonly duration: number;
+}
+
+const seconds = (from: Date, to: Date | null): number | null =>
+  to === null ? null : Math.round((to.getTime() - from.getTime()) / 1000);
+
+/** The last reopening: entries that resolved or closed the incident before it count no more. */
+function lastReopenedAt(events: readonly IncidentEvent[]): Date | null {
+  let at: Date | null = null;
+  for (const event of events) if (event.type === 'incident.reopened') at = event.occurredAt;
+  return at;
+}
+
+const earliestOf = (entries: readonly HumanEntry[]): HumanEntry | undefined =>
+  entries.reduce<HumanEntry | undefined>(
+    (first, entry) => (first === undefined || entry.at < first.at ? entry : first),
+    undefined,
+  );
+
+export function incidentMoments(
+  summary: IncidentSummary,
+  events: readonly IncidentEvent[],
+  entries: readonly HumanEntry[],
+): IncidentMoments {
+  const ofKind = (kind: HumanEntry['kind']) => entries.filter((entry) => entry.kind === kind);
+  // The latest-recorded impact_started wins: a later entry corrects an earlier guess.
+  const impact = ofKind('impact_started').reduce<HumanEntry | undefined>(
+    (latest, entry) => (latest === undefined || entry.recordedAt >= latest.recordedAt ? entry : latest),
+    undefined,
+  );
+  const reopened = lastReopenedAt(events);
+  const current = (entry: HumanEntry) => reopened === null || entry.at >= reopened;
+  const resolvedByPerson = earliestOf(ofKind('resolved').filter(current));
+  const closed = ofKind('closed')
+    .filter(current)
+    .reduce<HumanEntry | undefined>(
+      (latest, entry) => (latest === undefined || entry.at > latest.at ? entry : latest),
+      undefined,
+    );
+  const resolvedByAlerts = summary.status === 'resolved' ? summary.resolvedAt : null;
+  return {
+    startedAt: impact?.at ?? summary.startedAt,
+    detectedAt: summary.detectedAt,
+    acknowledgedAt: earliestOf(ofKind('acknowledged'))?.at ?? null,
+    mitigatedAt: earliestOf(ofKind('mitigated'))?.at ?? null,
+    resolvedAt: resolvedByPerson?.at ?? resolvedByAlerts,
+    closedAt: closed?.at ?? null,
+  };
+}
+
+export function incidentDurations(moments: IncidentMoments, now: Date): IncidentDurations {
+  return {
+    timeToDetect: seconds(moments.startedAt, moments.detectedAt) ?? 0,
+    timeToAcknowledge: seconds(moments.detectedAt, moments.acknowledgedAt),
+    timeToMitigate: seconds(moments.startedAt, moments.mitigatedAt),
+    timeToResolve: seconds(moments.startedAt, moments.resolvedAt),
+    duration: seconds(moments.startedAt, moments.resolvedAt ?? now) ?? 0,
+  };
+}
