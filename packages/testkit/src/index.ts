@@ -11,3 +11,5 @@ export { outageAlerts, webhookBody } from './webhook-builder.js';
 export type { WebhookAlertInput } from './webhook-builder.js';
 export { startAlertmanager } from './alertmanager.js';
 export type { AlertmanagerApiAlert, RunningAlertmanager } from './alertmanager.js';
+export { startPostgres } from './postgres.js';
+export type { RunningPostgres } from './postgres.js';

@@ -1,0 +1,136 @@
+import pg from 'pg';
+import {
+  entryFromRow,
+  entryParams,
+  eventFromRow,
+  eventParams,
+  incidentFromRow,
+  incidentParams,
+  listQuery,
+  toPage,
+  type SqlValue,
+} from './rows.js';
+import { MIGRATIONS, SQL } from './schema.js';
+import {
+  StoreError,
+  type EntryRow,
+  type IncidentFilter,
+  type IncidentPage,
+  type IncidentRow,
+  type IncidentStore,
+  type StoredEvent,
+} from './store.js';
+
+/** `?` placeholders (shared with SQLite) as PostgreSQL's `$1, $2...`. */
+function numbered(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+// Any constant: serialises migrations across recorder instances starting at once.
+const MIGRATION_LOCK = 727_274_001;
+
+/** The production store: PostgreSQL through a connection pool. */
+export class PostgresIncidentStore implements IncidentStore {
+  readonly kind = 'postgres';
+  private readonly pool: pg.Pool;
+
+  constructor(connectionString: string, options: { maxConnections?: number } = {}) {
+    this.pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+  }
+
+  private async query(
+    sql: string,
+    params: readonly SqlValue[] = [],
+    client?: pg.PoolClient,
+  ): Promise<pg.QueryResult<Record<string, unknown>>> {
+    try {
+      return await (client ?? this.pool).query<Record<string, unknown>>(numbered(sql), [...params]);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '23505' && /incident_events_incident_id_sequence_key/.test((error as Error).message)) {
+        throw new StoreError('an incident already has a different event with this sequence', 'conflict', {
+          cause: error,
+        });
+      }
+      if (code === undefined || code.startsWith('08') || code === '57P01') {
+        throw new StoreError(`PostgreSQL unavailable: ${(error as Error).message}`, 'unavailable', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw new StoreError(`PostgreSQL unavailable: ${(error as Error).message}`, 'unavailable', { cause: error });
+    });
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+      );
+      const applied = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+          (row) => row.version,
+        ),
+      );
+      for (const migration of MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          migration.version,
+          Date.now(),
+        ]);
+      }
+    });
+  }
+
+  recordEvent(event: StoredEvent, incident: IncidentRow): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const inserted = await this.query(SQL.insertEvent, eventParams(event), client);
+      if (inserted.rowCount === 0) return false;
+      await this.query(SQL.upsertIncident, incidentParams(incident), client);
+      return true;
+    });
+  }
+
+  async events(incidentId: string): Promise<StoredEvent[]> {
+    return (await this.query(SQL.events, [incidentId])).rows.map(eventFromRow);
+  }
+
+  async incident(id: string): Promise<IncidentRow | null> {
+    const row = (await this.query(SQL.incident, [id])).rows[0];
+    return row ? incidentFromRow(row) : null;
+  }
+
+  async listIncidents(filter: IncidentFilter): Promise<IncidentPage> {
+    const { sql, params } = listQuery(filter);
+    return toPage((await this.query(sql, params)).rows.map(incidentFromRow), filter.limit);
+  }
+
+  async addEntry(entry: EntryRow): Promise<boolean> {
+    return ((await this.query(SQL.insertEntry, entryParams(entry))).rowCount ?? 0) > 0;
+  }
+
+  async entries(incidentId: string): Promise<EntryRow[]> {
+    return (await this.query(SQL.entries, [incidentId])).rows.map(entryFromRow);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

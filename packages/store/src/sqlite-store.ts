@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import {
+  entryFromRow,
+  entryParams,
+  eventFromRow,
+  eventParams,
+  incidentFromRow,
+  incidentParams,
+  listQuery,
+  toPage,
+} from './rows.js';
+import { MIGRATIONS, SQL } from './schema.js';
+import {
+  StoreError,
+  type EntryRow,
+  type IncidentFilter,
+  type IncidentPage,
+  type IncidentRow,
+  type IncidentStore,
+  type StoredEvent,
+} from './store.js';
+
+type Row = Record<string, unknown>;
+
+/** The embedded store: one SQLite file (WAL, synchronous=FULL) under the data directory. */
+export class SqliteIncidentStore implements IncidentStore {
+  readonly kind = 'sqlite';
+  private readonly db: DatabaseSync;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+  }
+
+  migrate(): Promise<void> {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((row) => Number(row.version)),
+    );
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.transaction(() => {
+        for (const statement of migration.statements) this.db.exec(statement);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+          .run(migration.version, Date.now());
+      });
+    }
+    return Promise.resolve();
+  }
+
+  private transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  recordEvent(event: StoredEvent, incident: IncidentRow): Promise<boolean> {
+    try {
+      return Promise.resolve(
+        this.transaction(() => {
+          const inserted = this.db.prepare(SQL.insertEvent).run(...eventParams(event)).changes;
+          if (Number(inserted) === 0) return false;
+          this.db.prepare(SQL.upsertIncident).run(...incidentParams(incident));
+          return true;
+        }),
+      );
+    } catch (error) {
+      if (/UNIQUE constraint failed: incident_events.incident_id/.test((error as Error).message)) {
+        return Promise.reject(
+          new StoreError(`incident ${event.incidentId} already has a different event ${event.sequence}`, 'conflict', {
+            cause: error,
+          }),
+        );
+      }
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  events(incidentId: string): Promise<StoredEvent[]> {
+    return Promise.resolve((this.db.prepare(SQL.events).all(incidentId) as Row[]).map(eventFromRow));
+  }
+
+  incident(id: string): Promise<IncidentRow | null> {
+    const row = this.db.prepare(SQL.incident).get(id) as Row | undefined;
+    return Promise.resolve(row ? incidentFromRow(row) : null);
+  }
+
+  listIncidents(filter: IncidentFilter): Promise<IncidentPage> {
+    try {
+      const { sql, params } = listQuery(filter);
+      const rows = (this.db.prepare(sql).all(...params) as Row[]).map(incidentFromRow);
+      return Promise.resolve(toPage(rows, filter.limit));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  addEntry(entry: EntryRow): Promise<boolean> {
+    return Promise.resolve(Number(this.db.prepare(SQL.insertEntry).run(...entryParams(entry)).changes) > 0);
+  }
+
+  entries(incidentId: string): Promise<EntryRow[]> {
+    return Promise.resolve((this.db.prepare(SQL.entries).all(incidentId) as Row[]).map(entryFromRow));
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+}

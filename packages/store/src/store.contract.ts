@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EntryRow, IncidentRow, IncidentStore, StoredEvent } from './store.js';
+
+const T0 = Date.parse('2026-11-22T03:00:00Z');
+const at = (minute: number) => new Date(T0 + minute * 60_000);
+
+function event(incidentId: string, sequence: number, id = `${incidentId}-e${sequence}`): StoredEvent {
+  return {
+    id,
+    incidentId,
+    sequence,
+    type: 'incident.alert_attached',
+    occurredAt: at(sequence),
+    payload: `{"n":${sequence}}`,
+  };
+}
+
+function row(id: string, start: number, extra: Partial<IncidentRow> = {}): IncidentRow {
+  return {
+    id,
+    status: 'open',
+    services: ['auth-lb', 'auth'],
+    severity: 'critical',
+    startedAt: at(start),
+    detectedAt: at(start + 1),
+    resolvedAt: null,
+    lastSequence: 1,
+    summary: '{}',
+    updatedAt: at(start + 1),
+    ...extra,
+  };
+}
+
+function entry(id: string, incidentId: string, minute: number): EntryRow {
+  return {
+    id,
+    incidentId,
+    kind: 'note',
+    at: at(minute),
+    recordedAt: at(minute + 5),
+    author: 'oncall',
+    text: `note ${id}`,
+    to: null,
+  };
+}
+
+/**
+ * What every IncidentStore adapter must do. `open` gives a migrated store on fresh storage each
+ * time it is called with a new name, and the same storage again for the same name.
+ */
+export function describeStoreContract(name: string, open: (storage: string) => Promise<IncidentStore>): void {
+  describe(`IncidentStore contract: ${name}`, () => {
+    const opened: IncidentStore[] = [];
+    let counter = 0;
+    const fresh = async (storage = `s${Date.now().toString(36)}${(counter += 1)}`) => {
+      const store = await open(storage);
+      opened.push(store);
+      return { store, storage };
+    };
+    afterEach(async () => {
+      await Promise.allSettled(opened.splice(0).map((store) => store.close()));
+    });
+
+    it('migrates idempotently, also from two instances at once', async () => {
+      const { store, storage } = await fresh();
+      await Promise.all([store.migrate(), (await fresh(storage)).store.migrate()]);
+      expect(await store.incident('none')).toBeNull();
+    });
+
+    it('records an event with its incident row atomically, and a redelivery changes nothing', async () => {
+      const { store } = await fresh();
+      expect(await store.recordEvent(event('i1', 1), row('i1', 0))).toBe(true);
+      expect(await store.recordEvent(event('i1', 1), row('i1', 0, { severity: 'info' }))).toBe(false);
+      expect(await store.incident('i1')).toEqual(row('i1', 0));
+      expect(await store.events('i1')).toEqual([event('i1', 1)]);
+    });
+
+    it('refuses a different event claiming a sequence already taken', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('i1', 1), row('i1', 0));
+      await expect(store.recordEvent(event('i1', 1, 'other-id'), row('i1', 0))).rejects.toMatchObject({
+        code: 'conflict',
+      });
+      expect(await store.events('i1')).toHaveLength(1);
+    });
+
+    it('returns events in sequence order and keeps them across a reopen', async () => {
+      const { store, storage } = await fresh();
+      for (const sequence of [2, 1, 3])
+        await store.recordEvent(event('i1', sequence), row('i1', 0, { lastSequence: sequence }));
+      await store.close();
+      opened.splice(opened.indexOf(store), 1);
+      const { store: again } = await fresh(storage);
+      expect((await again.events('i1')).map((stored) => stored.sequence)).toEqual([1, 2, 3]);
+      expect((await again.incident('i1'))?.lastSequence).toBe(3);
+    });
+
+    it('lists newest first with filters and stable cursor paging', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('a', 1), row('a', 0));
+      await store.recordEvent(
+        event('b', 1),
+        row('b', 10, { status: 'resolved', resolvedAt: at(30), severity: 'warning' }),
+      );
+      await store.recordEvent(event('c', 1), row('c', 20, { services: ['payments'] }));
+      await store.recordEvent(event('d', 1), row('d', 20, { services: ['auth'] }));
+      const all = await store.listIncidents({ limit: 10 });
+      expect(all.incidents.map((incident) => incident.id)).toEqual(['d', 'c', 'b', 'a']);
+      expect(all.nextCursor).toBeNull();
+      const ids = async (filter: Parameters<IncidentStore['listIncidents']>[0]) =>
+        (await store.listIncidents(filter)).incidents.map((incident) => incident.id);
+      expect(await ids({ limit: 10, status: 'resolved' })).toEqual(['b']);
+      expect(await ids({ limit: 10, service: 'auth' })).toEqual(['d', 'b', 'a']);
+      expect(await ids({ limit: 10, service: 'auth-l' })).toEqual([]);
+      expect(await ids({ limit: 10, severity: 'warning' })).toEqual(['b']);
+      expect(await ids({ limit: 10, since: at(10), until: at(20) })).toEqual(['b']);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 3; page += 1) {
+        const result = await store.listIncidents({ limit: 2, ...(cursor ? { cursor } : {}) });
+        seen.push(...result.incidents.map((incident) => incident.id));
+        if (result.nextCursor === null) break;
+        cursor = result.nextCursor;
+      }
+      expect(seen).toEqual(['d', 'c', 'b', 'a']);
+      await expect(store.listIncidents({ limit: 2, cursor: 'garbage' })).rejects.toMatchObject({
+        code: 'invalid_cursor',
+      });
+    });
+
+    it('keeps people’s entries, once each, in time order', async () => {
+      const { store } = await fresh();
+      expect(await store.addEntry(entry('n2', 'i1', 20))).toBe(true);
+      expect(await store.addEntry(entry('n1', 'i1', 10))).toBe(true);
+      expect(await store.addEntry(entry('n1', 'i1', 10))).toBe(false);
+      await store.addEntry({ ...entry('n3', 'i1', 15), kind: 'escalated', to: 'platform lead' });
+      expect((await store.entries('i1')).map((stored) => [stored.id, stored.to])).toEqual([
+        ['n1', null],
+        ['n3', 'platform lead'],
+        ['n2', null],
+      ]);
+      expect(await store.entries('other')).toEqual([]);
+    });
+  });
+}
