@@ -5,7 +5,7 @@ export type { IngestConfig, IngestConfigOptions } from './config.js';
 export { alertRecord, alertsFromWebhook, changeFromRequest, changeRecord } from './records.js';
 export { correlatorTopics, ingestTopics, startAlertIngest } from './service.js';
 export { parseCorrelationConfig, CorrelationConfigError } from './correlation/correlation-config.js';
-export { alertFromRecord, changeFromRecord, incidentEventRecord } from './correlation/record-mapping.js';
+
 export { startCorrelator } from './correlation/correlator-service.js';
 export type { RunningCorrelator, CorrelatorServiceDeps } from './correlation/correlator-service.js';
 export type { AlertIngest, AlertIngestDeps } from './service.js';

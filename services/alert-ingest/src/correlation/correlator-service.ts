@@ -30,7 +30,7 @@ import {
 import { contextFromHeaders, inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
 import { createCorrelatorMetrics, type DeadLetterReason } from './correlator-metrics.js';
-import { alertFromRecord, changeFromRecord, incidentEventRecord } from './record-mapping.js';
+import { alertFromRecord, changeFromRecord, incidentEventRecord } from '@sitrep/codec';
 
 export const CORRELATOR_STATE_SCHEMA_NAME = 'sitrep.correlator-state.v1';
 

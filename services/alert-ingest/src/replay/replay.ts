@@ -14,7 +14,7 @@ import {
   type IncidentEvent,
   type IncidentSummary,
 } from '@sitrep/domain';
-import { alertFromRecord, changeFromRecord } from '../correlation/record-mapping.js';
+import { alertFromRecord, changeFromRecord } from '@sitrep/codec';
 import { alertRecord, alertsFromWebhook, changeFromRequest, changeRecord, toMessage } from '../records.js';
 import { deliveriesFromRecords, type Delivery } from './deliveries.js';
 

@@ -1,0 +1,1 @@
+export { alertFromRecord, changeFromRecord, incidentEventFromRecord, incidentEventRecord } from './records.js';

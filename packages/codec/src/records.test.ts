@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseIncidentEventRecord } from '@sitrep/contracts';
+import {
+  Correlator,
+  DEFAULT_CORRELATION_SETTINGS,
+  DependencyMap,
+  alertOccurrenceId,
+  changeId,
+  labelsFingerprint,
+  normaliseLabels,
+  type Alert,
+  type IncidentEvent,
+} from '@sitrep/domain';
+import { incidentEventFromRecord, incidentEventRecord } from './records.js';
+
+const at = (minute: number) => new Date(Date.parse('2026-11-22T03:00:00Z') + minute * 60_000);
+
+function alert(labels: Record<string, string>, starts: number, received: number, ends?: number): Alert {
+  const normalised = normaliseLabels(labels);
+  const fingerprint = labelsFingerprint(normalised);
+  const status = ends === undefined ? 'firing' : 'resolved';
+  return {
+    occurrenceId: alertOccurrenceId(fingerprint, at(starts), status),
+    fingerprint,
+    status,
+    labels: normalised,
+    annotations: normaliseLabels({ value: '0.31' }),
+    startsAt: at(starts),
+    endsAt: ends === undefined ? null : at(ends),
+    generatorURL: null,
+    receivedAt: at(received),
+  };
+}
+
+/** Every event type the correlator emits, from one stream. */
+function everyEventType(): IncidentEvent[] {
+  const c = new Correlator({
+    ...DEFAULT_CORRELATION_SETTINGS,
+    quietPeriodMs: 0,
+    dependencies: new DependencyMap([['auth-lb', 'auth']]),
+  });
+  const lb = { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' };
+  const errors = { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' };
+  return [
+    ...c.applyChange({
+      id: changeId('auth-lb', 'config', at(-4), 'weights'),
+      service: 'auth-lb',
+      kind: 'config',
+      summary: 'weights',
+      at: at(-4),
+      labels: {},
+      link: 'https://ci.example/run/1',
+      receivedAt: at(-4),
+    }),
+    ...c.applyAlert(alert(lb, 0, 1)),
+    ...c.applyAlert(alert(errors, 3, 3.5)),
+    ...c.applyAlert(alert(lb, 0, 20, 19)),
+    ...c.applyAlert(alert(errors, 3, 21, 20)),
+    ...c.applyAlert(alert(errors, 25, 25.5)),
+  ];
+}
+
+describe('incident event records', () => {
+  it('round-trips every event type through the wire format unchanged', () => {
+    const events = everyEventType();
+    expect(new Set(events.map((event) => event.type))).toEqual(
+      new Set([
+        'incident.opened',
+        'incident.alert_attached',
+        'incident.change_attached',
+        'incident.cause_ranked',
+        'incident.severity_changed',
+        'incident.alert_resolved',
+        'incident.resolved',
+        'incident.reopened',
+      ]),
+    );
+    for (const event of events) {
+      const parsed = parseIncidentEventRecord(JSON.parse(JSON.stringify(incidentEventRecord(event))));
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      expect(incidentEventFromRecord(parsed.value)).toEqual(event);
+    }
+  });
+});
