@@ -99,11 +99,11 @@ export class PostgresIncidentStore implements IncidentStore {
     });
   }
 
-  recordEvent(event: StoredEvent, incident: IncidentRow): Promise<boolean> {
+  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<boolean> {
     return this.transaction(async (client) => {
       const inserted = await this.query(SQL.insertEvent, eventParams(event), client);
       if (inserted.rowCount === 0) return false;
-      await this.query(SQL.upsertIncident, incidentParams(incident), client);
+      if (incident) await this.query(SQL.upsertIncident, incidentParams(incident), client);
       return true;
     });
   }

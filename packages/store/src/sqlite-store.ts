@@ -66,13 +66,13 @@ export class SqliteIncidentStore implements IncidentStore {
     }
   }
 
-  recordEvent(event: StoredEvent, incident: IncidentRow): Promise<boolean> {
+  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<boolean> {
     try {
       return Promise.resolve(
         this.transaction(() => {
           const inserted = this.db.prepare(SQL.insertEvent).run(...eventParams(event)).changes;
           if (Number(inserted) === 0) return false;
-          this.db.prepare(SQL.upsertIncident).run(...incidentParams(incident));
+          if (incident) this.db.prepare(SQL.upsertIncident).run(...incidentParams(incident));
           return true;
         }),
       );

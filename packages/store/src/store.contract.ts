@@ -75,6 +75,13 @@ export function describeStoreContract(name: string, open: (storage: string) => P
       expect(await store.events('i1')).toEqual([event('i1', 1)]);
     });
 
+    it('stores an event without touching the incident row when given none', async () => {
+      const { store } = await fresh();
+      expect(await store.recordEvent(event('i1', 2), null)).toBe(true);
+      expect(await store.incident('i1')).toBeNull();
+      expect((await store.events('i1')).map((stored) => stored.sequence)).toEqual([2]);
+    });
+
     it('refuses a different event claiming a sequence already taken', async () => {
       const { store } = await fresh();
       await store.recordEvent(event('i1', 1), row('i1', 0));

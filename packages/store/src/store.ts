@@ -62,10 +62,11 @@ export interface IncidentStore {
   /** Applies pending schema migrations; safe to run from several instances at once. */
   migrate(): Promise<void>;
   /**
-   * Stores an event and the incident's new row in one transaction. False, and nothing written,
-   * when an event with this id is already stored (a redelivery).
+   * Stores an event and the incident's new row in one transaction (a null row leaves the row as
+   * it is: an event kept until the ones before it arrive). False, and nothing written, when an
+   * event with this id is already stored (a redelivery).
    */
-  recordEvent(event: StoredEvent, incident: IncidentRow): Promise<boolean>;
+  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<boolean>;
   events(incidentId: string): Promise<StoredEvent[]>;
   incident(id: string): Promise<IncidentRow | null>;
   /** Newest first (by impact start). */
