@@ -1,36 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseIncidentEventRecord } from '@sitrep/contracts';
-import {
-  Correlator,
-  DEFAULT_CORRELATION_SETTINGS,
-  DependencyMap,
-  alertOccurrenceId,
-  changeId,
-  labelsFingerprint,
-  normaliseLabels,
-  type Alert,
-  type IncidentEvent,
-} from '@sitrep/domain';
+import { Correlator, DEFAULT_CORRELATION_SETTINGS, DependencyMap, changeId, type IncidentEvent } from '@sitrep/domain';
+import { domainAlert, minute } from '@sitrep/testkit';
 import { incidentEventFromRecord, incidentEventRecord } from './records.js';
 
-const at = (minute: number) => new Date(Date.parse('2026-11-22T03:00:00Z') + minute * 60_000);
+const at = minute;
 
-function alert(labels: Record<string, string>, starts: number, received: number, ends?: number): Alert {
-  const normalised = normaliseLabels(labels);
-  const fingerprint = labelsFingerprint(normalised);
-  const status = ends === undefined ? 'firing' : 'resolved';
-  return {
-    occurrenceId: alertOccurrenceId(fingerprint, at(starts), status),
-    fingerprint,
-    status,
-    labels: normalised,
-    annotations: normaliseLabels({ value: '0.31' }),
-    startsAt: at(starts),
-    endsAt: ends === undefined ? null : at(ends),
-    generatorURL: null,
-    receivedAt: at(received),
-  };
-}
+const alert = (labels: Record<string, string>, starts: number, received: number, ends?: number) =>
+  domainAlert(labels, { starts, received, ...(ends === undefined ? {} : { ends }) }, { value: '0.31' });
 
 /** Every event type the correlator emits, from one stream. */
 function everyEventType(): IncidentEvent[] {

@@ -13,3 +13,4 @@ export { startAlertmanager } from './alertmanager.js';
 export type { AlertmanagerApiAlert, RunningAlertmanager } from './alertmanager.js';
 export { startPostgres } from './postgres.js';
 export type { RunningPostgres } from './postgres.js';
+export { domainAlert, minute } from './alert-builder.js';

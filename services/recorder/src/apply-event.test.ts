@@ -4,19 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidentEventRecord } from '@sitrep/codec';
 import type { IncidentEventRecordV1 } from '@sitrep/contracts';
-import {
-  Correlator,
-  DEFAULT_CORRELATION_SETTINGS,
-  DependencyMap,
-  alertOccurrenceId,
-  labelsFingerprint,
-  normaliseLabels,
-  type Alert,
-} from '@sitrep/domain';
+import { Correlator, DEFAULT_CORRELATION_SETTINGS, DependencyMap } from '@sitrep/domain';
 import { SqliteIncidentStore } from '@sitrep/store';
+import { domainAlert, minute } from '@sitrep/testkit';
 import { applyIncidentEvent } from './apply-event.js';
 
-const at = (minute: number) => new Date(Date.parse('2026-11-22T03:00:00Z') + minute * 60_000);
+const at = minute;
 const dirs: string[] = [];
 const stores: SqliteIncidentStore[] = [];
 afterEach(async () => {
@@ -33,22 +26,8 @@ async function newStore(): Promise<SqliteIncidentStore> {
   return store;
 }
 
-function alert(labels: Record<string, string>, starts: number, received: number, ends?: number): Alert {
-  const normalised = normaliseLabels(labels);
-  const fingerprint = labelsFingerprint(normalised);
-  const status = ends === undefined ? 'firing' : 'resolved';
-  return {
-    occurrenceId: alertOccurrenceId(fingerprint, at(starts), status),
-    fingerprint,
-    status,
-    labels: normalised,
-    annotations: {},
-    startsAt: at(starts),
-    endsAt: ends === undefined ? null : at(ends),
-    generatorURL: null,
-    receivedAt: at(received),
-  };
-}
+const alert = (labels: Record<string, string>, starts: number, received: number, ends?: number) =>
+  domainAlert(labels, { starts, received, ...(ends === undefined ? {} : { ends }) });
 
 /** The outage's incident events as they travel on the topic. */
 function outageRecords(): IncidentEventRecordV1[] {
