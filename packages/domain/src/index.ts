@@ -22,7 +22,7 @@ export {
   higherSeverity,
   isCauseLike,
   isSymptomLike,
-  rankProbableCauses,
+  rankCandidates,
   severityOf,
   SIGNAL_CLASSES,
 } from './correlation/index.js';
@@ -30,6 +30,7 @@ export type {
   AlertAttached,
   AlertResolved,
   CauseHint,
+  CauseCandidate,
   CauseRanked,
   ChangeAttached,
   CorrelationSettings,

@@ -2,16 +2,13 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaBus, type Bus, type IncomingMessage, type Subscription } from '@sitrep/bus';
-import { EnvReader } from '@sitrep/config';
 import { parseAlertRecord, topicNames } from '@sitrep/contracts';
-import { systemClock } from '@sitrep/domain';
-import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
+import { createMemoryLogger } from '@sitrep/telemetry';
 import { startTracing, type Tracing } from '@sitrep/telemetry/sdk';
 import { outageAlerts, startKafkaBroker, testKafkaBrokers, uniqueName, waitFor, webhookBody } from '@sitrep/testkit';
-import { loadIngestConfig } from './config.js';
-import { startAlertIngest, type AlertIngest } from './service.js';
+import { ingestConfig, send, startIngest } from './ingest-harness.fixture.js';
+import type { AlertIngest } from './service.js';
 
-const TOKEN = 'integration-token';
 const { logger } = createMemoryLogger('error');
 const spans = new InMemorySpanExporter();
 let tracing: Tracing;
@@ -23,46 +20,24 @@ afterAll(async () => {
   await tracing.shutdown();
 });
 
-function ingestConfig(brokers: string, prefix: string, extra: Record<string, string> = {}) {
-  const reader = new EnvReader({
+async function startOnKafka(brokers: string, prefix: string, extra: Record<string, string> = {}) {
+  const config = ingestConfig({
     KAFKA_BROKERS: brokers,
-    SITREP_INGEST_PORT: '0',
-    SITREP_INGEST_BEARER_TOKEN: TOKEN,
     SITREP_TOPIC_PREFIX: prefix,
     SITREP_TOPIC_PARTITIONS: '3',
     ...extra,
   });
-  const config = loadIngestConfig(reader);
-  reader.finish();
-  return config;
-}
-
-async function startIngest(brokers: string, prefix: string, extra: Record<string, string> = {}) {
-  const config = ingestConfig(brokers, prefix, extra);
   const bus = new KafkaBus({
     brokers: [brokers],
     clientId: uniqueName('ingest'),
     publishTimeoutMs: config.platform.publishTimeoutMs,
     logger,
   });
-  const ingest = await startAlertIngest({
-    config,
-    bus,
-    clock: systemClock,
-    logger,
-    registry: createMetricsRegistry({ service: 'alert-ingest', processMetrics: false }),
-  });
-  await ingest.started;
-  return { ingest, bus };
+  return { ingest: await startIngest(config, bus), bus };
 }
 
-function post(ingest: AlertIngest, body: unknown, path = '/api/v1/alertmanager'): Promise<Response> {
-  return fetch(`${ingest.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify(body),
-  });
-}
+const post = (ingest: AlertIngest, body: unknown, path = '/api/v1/alertmanager'): Promise<Response> =>
+  send(ingest, path, body);
 
 async function consume(bus: Bus, topic: string, into: IncomingMessage[]): Promise<Subscription> {
   return bus.subscribe({
@@ -83,7 +58,7 @@ describe('alert-ingest on a real Kafka broker', () => {
   const topics = topicNames(prefix);
 
   beforeAll(async () => {
-    ({ ingest, bus } = await startIngest(testKafkaBrokers(), prefix));
+    ({ ingest, bus } = await startOnKafka(testKafkaBrokers(), prefix));
   });
   afterAll(async () => {
     await ingest.close();
@@ -183,7 +158,7 @@ describe('alert-ingest while Kafka is down', () => {
   it('answers 503 with Retry-After while the broker is stopped, and 200 once it is back', async () => {
     const broker = await startKafkaBroker();
     const prefix = `${uniqueName('outage')}.`;
-    const { ingest, bus } = await startIngest(broker.bootstrap, prefix, {
+    const { ingest, bus } = await startOnKafka(broker.bootstrap, prefix, {
       SITREP_PUBLISH_TIMEOUT_MS: '3000',
       SITREP_RETRY_AFTER_SECONDS: '7',
     });

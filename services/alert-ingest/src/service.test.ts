@@ -3,12 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedBus, type Bus, type OutgoingMessage } from '@sitrep/bus';
-import { EnvReader } from '@sitrep/config';
-import { systemClock } from '@sitrep/domain';
-import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
+import { createMemoryLogger } from '@sitrep/telemetry';
 import { outageAlerts, waitFor, webhookBody } from '@sitrep/testkit';
-import { loadIngestConfig } from './config.js';
-import { startAlertIngest } from './service.js';
+import { ingestConfig, send, startIngest } from './ingest-harness.fixture.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -43,31 +40,15 @@ describe('startAlertIngest graceful shutdown', () => {
   it('stops accepting connections but finishes an in-flight webhook, publish included', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sitrep-shutdown-'));
     dirs.push(dataDir);
-    const reader = new EnvReader({
-      SITREP_INGEST_PORT: '0',
-      SITREP_INGEST_BEARER_TOKEN: 't',
+    const config = ingestConfig({
       SITREP_DATA_DIR: dataDir,
       SITREP_SHUTDOWN_TIMEOUT_MS: '10000',
       SITREP_CORRELATOR: 'disabled',
     });
-    const config = loadIngestConfig(reader);
-    reader.finish();
     const { bus, publishes, open } = gatedBus(dataDir);
-    const { logger } = createMemoryLogger('error');
-    const ingest = await startAlertIngest({
-      config,
-      bus,
-      clock: systemClock,
-      logger,
-      registry: createMetricsRegistry({ service: 'alert-ingest', processMetrics: false }),
-    });
-    await ingest.started;
+    const ingest = await startIngest(config, bus);
 
-    const inFlight = fetch(`${ingest.url}/api/v1/alertmanager`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
-      body: JSON.stringify(webhookBody(outageAlerts(3))),
-    });
+    const inFlight = send(ingest, '/api/v1/alertmanager', webhookBody(outageAlerts(3)));
     await waitFor(() => publishes.length === 1, { description: 'the publish to start' });
 
     let closed = false;

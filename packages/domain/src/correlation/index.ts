@@ -18,7 +18,8 @@ export type {
 } from './incident-event.js';
 export { foldIncident, summariseIncidents } from './incident-summary.js';
 export type { IncidentSummary } from './incident-summary.js';
-export { rankProbableCauses } from './probable-cause.js';
+export { rankCandidates } from './probable-cause.js';
+export type { CauseCandidate } from './probable-cause.js';
 export { DEFAULT_SEVERITY_MAPPING, higherSeverity, severityOf } from './severity.js';
 export type { Severity, SeverityMapping } from './severity.js';
 export { DEFAULT_CORRELATION_SETTINGS } from './settings.js';

@@ -1,5 +1,5 @@
 import type { DependencyMap } from './dependency-map.js';
-import type { CauseHint, IncidentAlert, IncidentChange } from './incident-event.js';
+import type { CauseHint, IncidentChange } from './incident-event.js';
 import { describeSignal, isCauseLike, isSymptomLike, type SignalClass } from './signal.js';
 
 /** One possible cause: a signal on a service since its first alert, or a change. */
@@ -38,22 +38,6 @@ function classRank(signal: SignalClass | 'change'): number {
  * upstream in the dependency map first. Each hint says why, in words an on-call engineer can
  * check against the graphs.
  */
-export function rankProbableCauses(
-  alerts: readonly IncidentAlert[],
-  changes: readonly IncidentChange[],
-  dependencies: DependencyMap,
-): CauseHint[] {
-  const bySignalAndService = new Map<string, CauseCandidate>();
-  for (const alert of alerts) {
-    const key = candidateKey(alert.signal, alert.service);
-    const existing = bySignalAndService.get(key);
-    if (!existing || alert.startsAt < existing.since) {
-      bySignalAndService.set(key, { signal: alert.signal, service: alert.service, since: alert.startsAt });
-    }
-  }
-  return rankCandidates([...bySignalAndService.values()], changes, dependencies);
-}
-
 /** Ranks alert candidates (one per signal and service) together with the attached changes. */
 export function rankCandidates(
   alertCandidates: readonly CauseCandidate[],

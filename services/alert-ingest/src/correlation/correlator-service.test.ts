@@ -8,12 +8,12 @@ import { waitFor, webhookBody } from '@sitrep/testkit';
 import type { AlertIngest } from '../service.js';
 import {
   collectIncidentEvents,
-  ingestConfig,
+  correlatorConfig,
   minutesAgo,
   ofType,
   post,
   startIngest,
-} from './correlator-harness.fixture.js';
+} from '../ingest-harness.fixture.js';
 
 // The correlator on the embedded transport (what `npm start` runs): real SQLite bus, real HTTP.
 const cleanups: (() => Promise<void>)[] = [];
@@ -28,7 +28,7 @@ function embedded(dataDir: string): EmbeddedBus {
 
 async function running(dataDir: string): Promise<{ ingest: AlertIngest; bus: EmbeddedBus }> {
   const bus = embedded(dataDir);
-  const ingest = await startIngest(ingestConfig({ SITREP_DATA_DIR: dataDir }), bus);
+  const ingest = await startIngest(correlatorConfig({ SITREP_DATA_DIR: dataDir }), bus);
   return { ingest, bus };
 }
 

@@ -7,12 +7,12 @@ import { correlatorTopics } from '../service.js';
 import { startCorrelator } from './correlator-service.js';
 import {
   collectIncidentEvents,
-  ingestConfig,
+  correlatorConfig,
   minutesAgo,
   ofType,
   post,
   startIngest,
-} from './correlator-harness.fixture.js';
+} from '../ingest-harness.fixture.js';
 
 const logger = process.env.DEBUG_CORRELATOR
   ? createLogger({ level: 'debug', write: (line) => process.stderr.write(line + '\n') })
@@ -34,7 +34,7 @@ function kafkaBus(): KafkaBus {
 }
 
 function kafkaConfig(prefix: string, group: string, extra: Record<string, string> = {}) {
-  return ingestConfig({
+  return correlatorConfig({
     KAFKA_BROKERS: testKafkaBrokers(),
     SITREP_TOPIC_PREFIX: prefix,
     SITREP_TOPIC_PARTITIONS: '6',

@@ -6,7 +6,7 @@ import { EmbeddedBus } from '@sitrep/bus';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
 import { FakeClock, waitFor, webhookBody } from '@sitrep/testkit';
 import { startAlertIngest } from '../service.js';
-import { collectIncidentEvents, ingestConfig, post } from '../correlation/correlator-harness.fixture.js';
+import { collectIncidentEvents, correlatorConfig, post } from '../ingest-harness.fixture.js';
 import { DeliveryFileError, parseDeliveries } from './deliveries.js';
 import { exportDeliveries, replay } from './replay.js';
 
@@ -52,7 +52,7 @@ const STREAM = [
   .map((line) => JSON.stringify(line))
   .join('\n');
 
-const settings = ingestConfig({ SITREP_DATA_DIR: '/nonexistent' }).correlation;
+const settings = correlatorConfig({ SITREP_DATA_DIR: '/nonexistent' }).correlation;
 
 describe('replay file parsing', () => {
   it('names the line and the field at fault', () => {
@@ -117,7 +117,7 @@ describe('replay', () => {
     const clock = new FakeClock(T(-10));
     const registry = createMetricsRegistry({ service: 'live', processMetrics: false });
     const ingest = await startAlertIngest({
-      config: ingestConfig({ SITREP_DATA_DIR: dir }),
+      config: correlatorConfig({ SITREP_DATA_DIR: dir }),
       bus,
       clock,
       logger,

@@ -7,8 +7,8 @@ import { parseIncidentEventRecord, type IncidentEventRecordV1 } from '@sitrep/co
 import { systemClock } from '@sitrep/domain';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
 import { uniqueName } from '@sitrep/testkit';
-import { loadIngestConfig, type IngestConfig } from '../config.js';
-import { startAlertIngest, type AlertIngest } from '../service.js';
+import { loadIngestConfig, type IngestConfig } from './config.js';
+import { startAlertIngest, type AlertIngest } from './service.js';
 
 export const TOKEN = 'correlator-test-token';
 
@@ -29,16 +29,17 @@ export function correlationFile(): string {
   return path;
 }
 
+/** Config for a test instance: any free port, the test token, plus `env`. */
 export function ingestConfig(env: Record<string, string>): IngestConfig {
-  const reader = new EnvReader({
-    SITREP_INGEST_PORT: '0',
-    SITREP_INGEST_BEARER_TOKEN: TOKEN,
-    SITREP_CORRELATION_CONFIG: correlationFile(),
-    ...env,
-  });
+  const reader = new EnvReader({ SITREP_INGEST_PORT: '0', SITREP_INGEST_BEARER_TOKEN: TOKEN, ...env });
   const config = loadIngestConfig(reader);
   reader.finish();
   return config;
+}
+
+/** The same, correlating with the outage's dependency map and a 1 s quiet period. */
+export function correlatorConfig(env: Record<string, string>): IngestConfig {
+  return ingestConfig({ SITREP_CORRELATION_CONFIG: correlationFile(), ...env });
 }
 
 export async function startIngest(config: IngestConfig, bus: Bus): Promise<AlertIngest> {
@@ -54,12 +55,18 @@ export async function startIngest(config: IngestConfig, bus: Bus): Promise<Alert
   return ingest;
 }
 
-export async function post(ingest: AlertIngest, path: string, body: unknown): Promise<Response> {
-  const response = await fetch(`${ingest.url}${path}`, {
+/** POSTs with the test token and returns the response, whatever its status. */
+export function send(ingest: AlertIngest, path: string, body: unknown): Promise<Response> {
+  return fetch(`${ingest.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
     body: JSON.stringify(body),
   });
+}
+
+/** POSTs and insists on 200. */
+export async function post(ingest: AlertIngest, path: string, body: unknown): Promise<Response> {
+  const response = await send(ingest, path, body);
   if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
   return response;
 }
