@@ -24,6 +24,15 @@ export {
   parseIncidentEventRecord,
 } from './incident-event-record.js';
 export type { IncidentEventRecordV1 } from './incident-event-record.js';
+export {
+  ENTRY_KINDS,
+  entryRequestSchema,
+  parseEntryRequest,
+  parseTimelineEntryRecord,
+  TIMELINE_ENTRY_SCHEMA_NAME,
+  timelineEntryRecordSchema,
+} from './timeline-entry-record.js';
+export type { EntryRequest, TimelineEntryRecordV1 } from './timeline-entry-record.js';
 export { isGoZeroTime, rfc3339 } from './time.js';
 export { DEFAULT_TOPIC_PREFIX, HEADERS, topicNames } from './topics.js';
 export type { TopicNames } from './topics.js';

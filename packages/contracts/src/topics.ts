@@ -8,7 +8,9 @@ export interface TopicNames {
   readonly changes: string;
   /** Incident events (IncidentEventRecordV1), keyed by incident id. */
   readonly incidents: string;
-  /** Records the correlator could not read, with the reason in headers. */
+  /** People's timeline entries (TimelineEntryRecordV1), keyed by incident id. */
+  readonly entries: string;
+  /** Records a consumer (correlator, recorder) could not read, with the reason in headers. */
   readonly deadLetter: string;
 }
 
@@ -18,6 +20,7 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
     alerts: `${prefix}alerts.v1`,
     changes: `${prefix}changes.v1`,
     incidents: `${prefix}incidents.v1`,
+    entries: `${prefix}timeline-entries.v1`,
     deadLetter: `${prefix}dead-letter.v1`,
   };
 }

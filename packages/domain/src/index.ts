@@ -58,7 +58,9 @@ export {
   incidentDurations,
   incidentImpact,
   incidentMoments,
+  incidentStatus,
   isHumanEntryKind,
+  recordIncident,
   reliabilityReport,
 } from './recording/index.js';
 export type {
@@ -70,6 +72,8 @@ export type {
   IncidentDurations,
   IncidentImpact,
   IncidentMoments,
+  IncidentRecord,
+  IncidentStatus,
   ReliabilityGroup,
   ReliabilityGrouping,
   ReportedIncident,

@@ -1,4 +1,14 @@
 export { PostgresIncidentStore } from './postgres-store.js';
 export { SqliteIncidentStore } from './sqlite-store.js';
 export { StoreError } from './store.js';
-export type { EntryRow, IncidentFilter, IncidentPage, IncidentRow, IncidentStore, StoredEvent } from './store.js';
+export type {
+  EntryRow,
+  IncidentFilter,
+  IncidentPage,
+  IncidentRow,
+  IncidentStore,
+  OpenIncidentCount,
+  ReportedRow,
+  StoredEvent,
+  WriteOutcome,
+} from './store.js';

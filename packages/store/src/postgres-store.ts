@@ -1,5 +1,6 @@
 import pg from 'pg';
 import {
+  countOpen,
   entryFromRow,
   entryParams,
   eventFromRow,
@@ -7,6 +8,10 @@ import {
   incidentFromRow,
   incidentParams,
   listQuery,
+  reportedFromRow,
+  reportQuery,
+  StaleRow,
+  storedCounts,
   toPage,
   type SqlValue,
 } from './rows.js';
@@ -18,7 +23,10 @@ import {
   type IncidentPage,
   type IncidentRow,
   type IncidentStore,
+  type OpenIncidentCount,
+  type ReportedRow,
   type StoredEvent,
+  type WriteOutcome,
 } from './store.js';
 
 /** `?` placeholders (shared with SQLite) as PostgreSQL's `$1, $2...`. */
@@ -99,13 +107,26 @@ export class PostgresIncidentStore implements IncidentStore {
     });
   }
 
-  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<boolean> {
-    return this.transaction(async (client) => {
-      const inserted = await this.query(SQL.insertEvent, eventParams(event), client);
-      if (inserted.rowCount === 0) return false;
-      if (incident) await this.query(SQL.upsertIncident, incidentParams(incident), client);
-      return true;
-    });
+  private async write(
+    insert: { sql: string; params: SqlValue[] },
+    incident: IncidentRow | null,
+  ): Promise<WriteOutcome> {
+    try {
+      return await this.transaction(async (client) => {
+        if ((await this.query(insert.sql, insert.params, client)).rowCount === 0) return 'duplicate';
+        if (incident && (await this.query(SQL.upsertIncident, incidentParams(incident), client)).rowCount === 0) {
+          throw new StaleRow();
+        }
+        return 'stored';
+      });
+    } catch (error) {
+      if (error instanceof StaleRow) return 'stale';
+      throw error;
+    }
+  }
+
+  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<WriteOutcome> {
+    return this.write({ sql: SQL.insertEvent, params: eventParams(event) }, incident);
   }
 
   async events(incidentId: string): Promise<StoredEvent[]> {
@@ -122,8 +143,21 @@ export class PostgresIncidentStore implements IncidentStore {
     return toPage((await this.query(sql, params)).rows.map(incidentFromRow), filter.limit);
   }
 
-  async addEntry(entry: EntryRow): Promise<boolean> {
-    return ((await this.query(SQL.insertEntry, entryParams(entry))).rowCount ?? 0) > 0;
+  addEntry(entry: EntryRow, incident: IncidentRow | null): Promise<WriteOutcome> {
+    return this.write({ sql: SQL.insertEntry, params: entryParams(entry) }, incident);
+  }
+
+  async reportedIncidents(range: { since?: Date; until?: Date }): Promise<ReportedRow[]> {
+    const { sql, params } = reportQuery(range);
+    return (await this.query(sql, params)).rows.map(reportedFromRow);
+  }
+
+  async openIncidentCounts(): Promise<OpenIncidentCount[]> {
+    return countOpen((await this.query(SQL.openIncidents)).rows);
+  }
+
+  async counts(): Promise<{ events: number; incidents: number; entries: number }> {
+    return storedCounts((await this.query(SQL.counts)).rows[0]);
   }
 
   async entries(incidentId: string): Promise<EntryRow[]> {

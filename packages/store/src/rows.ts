@@ -1,4 +1,4 @@
-import type { EntryRow, IncidentFilter, IncidentRow, StoredEvent } from './store.js';
+import type { EntryRow, IncidentFilter, IncidentRow, OpenIncidentCount, ReportedRow, StoredEvent } from './store.js';
 import { StoreError } from './store.js';
 import { SQL } from './schema.js';
 
@@ -12,6 +12,9 @@ export function eventParams(event: StoredEvent): SqlValue[] {
   return [event.id, event.incidentId, event.sequence, event.type, event.occurredAt.getTime(), event.payload];
 }
 
+const epoch = (date: Date | null): number | null => date?.getTime() ?? null;
+
+/** In the order of the incident columns (schema.ts INCIDENT_COLUMNS). */
 export function incidentParams(row: IncidentRow): SqlValue[] {
   return [
     row.id,
@@ -20,8 +23,12 @@ export function incidentParams(row: IncidentRow): SqlValue[] {
     row.severity,
     row.startedAt.getTime(),
     row.detectedAt.getTime(),
-    row.resolvedAt?.getTime() ?? null,
+    epoch(row.acknowledgedAt),
+    epoch(row.mitigatedAt),
+    epoch(row.resolvedAt),
+    epoch(row.closedAt),
     row.lastSequence,
+    row.revision,
     row.summary,
     row.updatedAt.getTime(),
   ];
@@ -54,21 +61,68 @@ export function eventFromRow(row: Raw): StoredEvent {
   };
 }
 
-export function incidentFromRow(row: Raw): IncidentRow {
+const optionalDate = (value: unknown): Date | null => (value === null ? null : new Date(num(value)));
+const servicesOf = (value: unknown): string[] =>
+  String(value)
+    .split(',')
+    .filter((service) => service !== '');
+const statusOf = (value: unknown): IncidentRow['status'] =>
+  value === 'resolved' || value === 'closed' ? value : 'open';
+
+export function reportedFromRow(row: Raw): ReportedRow {
   return {
     id: String(row.id),
-    status: row.status === 'resolved' ? 'resolved' : 'open',
-    services: String(row.services)
-      .split(',')
-      .filter((service) => service !== ''),
+    status: statusOf(row.status),
+    services: servicesOf(row.services),
     severity: String(row.severity),
     startedAt: new Date(num(row.started_at)),
     detectedAt: new Date(num(row.detected_at)),
-    resolvedAt: row.resolved_at === null ? null : new Date(num(row.resolved_at)),
+    acknowledgedAt: optionalDate(row.acknowledged_at),
+    mitigatedAt: optionalDate(row.mitigated_at),
+    resolvedAt: optionalDate(row.resolved_at),
+    closedAt: optionalDate(row.closed_at),
+  };
+}
+
+export function incidentFromRow(row: Raw): IncidentRow {
+  return {
+    ...reportedFromRow(row),
     lastSequence: num(row.last_sequence),
+    revision: num(row.revision),
     summary: String(row.summary),
     updatedAt: new Date(num(row.updated_at)),
   };
+}
+
+/** Open incidents per (first service, severity), from their `services, severity` rows. */
+export function countOpen(rows: readonly Raw[]): OpenIncidentCount[] {
+  const counts = new Map<string, OpenIncidentCount>();
+  for (const row of rows) {
+    const service = servicesOf(row.services)[0] ?? '';
+    const severity = String(row.severity);
+    const key = JSON.stringify([service, severity]);
+    counts.set(key, { service, severity, count: (counts.get(key)?.count ?? 0) + 1 });
+  }
+  return [...counts.values()];
+}
+
+export function storedCounts(row: Raw | undefined): { events: number; incidents: number; entries: number } {
+  return { events: num(row?.events ?? 0), incidents: num(row?.incidents ?? 0), entries: num(row?.entries ?? 0) };
+}
+
+/** Incidents that started in [since, until), for a report. */
+export function reportQuery(range: { since?: Date; until?: Date }): { sql: string; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (range.since) {
+    where.push('started_at >= ?');
+    params.push(range.since.getTime());
+  }
+  if (range.until) {
+    where.push('started_at < ?');
+    params.push(range.until.getTime());
+  }
+  return { sql: `${SQL.selectReported}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
 }
 
 export function entryFromRow(row: Raw): EntryRow {
@@ -137,4 +191,9 @@ export function toPage(rows: IncidentRow[], limit: number): { incidents: Inciden
   const incidents = rows.slice(0, limit);
   const last = incidents.at(-1);
   return { incidents, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** Thrown inside a transaction to roll it back when the incident row was written by someone else. */
+export class StaleRow extends Error {
+  override readonly name = 'StaleRow';
 }

@@ -42,27 +42,45 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
       'CREATE INDEX timeline_entries_by_incident ON timeline_entries (incident_id, at)',
     ],
   },
+  {
+    // People's entries set these moments; keeping them on the row makes reports one query.
+    version: 2,
+    statements: [
+      'ALTER TABLE incidents ADD COLUMN acknowledged_at BIGINT',
+      'ALTER TABLE incidents ADD COLUMN mitigated_at BIGINT',
+      'ALTER TABLE incidents ADD COLUMN closed_at BIGINT',
+      'ALTER TABLE incidents ADD COLUMN revision BIGINT NOT NULL DEFAULT 0',
+      'CREATE INDEX incidents_by_status ON incidents (status, started_at)',
+    ],
+  },
 ];
 
-const INCIDENT_COLUMNS =
-  'id, status, services, severity, started_at, detected_at, resolved_at, last_sequence, summary, updated_at';
+const REPORT_COLUMNS =
+  'id, status, services, severity, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, closed_at';
+const INCIDENT_COLUMNS = `${REPORT_COLUMNS}, last_sequence, revision, summary, updated_at`;
 
 export const SQL = {
   selectIncidents: `SELECT ${INCIDENT_COLUMNS} FROM incidents`,
+  selectReported: `SELECT ${REPORT_COLUMNS} FROM incidents`,
   insertEvent: `INSERT INTO incident_events (id, incident_id, sequence, type, occurred_at, payload)
     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-  upsertIncident: `INSERT INTO incidents
-    (id, status, services, severity, started_at, detected_at, resolved_at, last_sequence, summary, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  // The WHERE makes it a compare-and-set on the revision: 0 rows changed means someone else wrote.
+  upsertIncident: `INSERT INTO incidents (${INCIDENT_COLUMNS})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET status = excluded.status, services = excluded.services,
       severity = excluded.severity, started_at = excluded.started_at, detected_at = excluded.detected_at,
-      resolved_at = excluded.resolved_at, last_sequence = excluded.last_sequence,
-      summary = excluded.summary, updated_at = excluded.updated_at`,
+      acknowledged_at = excluded.acknowledged_at, mitigated_at = excluded.mitigated_at,
+      resolved_at = excluded.resolved_at, closed_at = excluded.closed_at, last_sequence = excluded.last_sequence,
+      revision = excluded.revision, summary = excluded.summary, updated_at = excluded.updated_at
+    WHERE incidents.revision = excluded.revision - 1`,
   events:
     'SELECT id, incident_id, sequence, type, occurred_at, payload FROM incident_events WHERE incident_id = ? ORDER BY sequence',
   incident: `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ?`,
+  openIncidents: "SELECT services, severity FROM incidents WHERE status = 'open'",
   insertEntry: `INSERT INTO timeline_entries (id, incident_id, kind, at, recorded_at, author, text, escalated_to)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   entries: `SELECT id, incident_id, kind, at, recorded_at, author, text, escalated_to FROM timeline_entries
     WHERE incident_id = ? ORDER BY at, recorded_at, id`,
+  counts: `SELECT (SELECT COUNT(*) FROM incident_events) AS events, (SELECT COUNT(*) FROM incidents) AS incidents,
+    (SELECT COUNT(*) FROM timeline_entries) AS entries`,
 } as const;

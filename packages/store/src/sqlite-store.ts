@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import {
+  countOpen,
   entryFromRow,
   entryParams,
   eventFromRow,
@@ -9,6 +10,10 @@ import {
   incidentFromRow,
   incidentParams,
   listQuery,
+  reportedFromRow,
+  reportQuery,
+  StaleRow,
+  storedCounts,
   toPage,
 } from './rows.js';
 import { MIGRATIONS, SQL } from './schema.js';
@@ -19,7 +24,10 @@ import {
   type IncidentPage,
   type IncidentRow,
   type IncidentStore,
+  type OpenIncidentCount,
+  type ReportedRow,
   type StoredEvent,
+  type WriteOutcome,
 } from './store.js';
 
 type Row = Record<string, unknown>;
@@ -66,26 +74,33 @@ export class SqliteIncidentStore implements IncidentStore {
     }
   }
 
-  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<boolean> {
+  /** Writes the row unless it is stale; throws StaleRow to roll the transaction back. */
+  private writeIncident(incident: IncidentRow | null): void {
+    if (incident && Number(this.db.prepare(SQL.upsertIncident).run(...incidentParams(incident)).changes) === 0) {
+      throw new StaleRow();
+    }
+  }
+
+  private write(work: () => WriteOutcome): Promise<WriteOutcome> {
     try {
-      return Promise.resolve(
-        this.transaction(() => {
-          const inserted = this.db.prepare(SQL.insertEvent).run(...eventParams(event)).changes;
-          if (Number(inserted) === 0) return false;
-          if (incident) this.db.prepare(SQL.upsertIncident).run(...incidentParams(incident));
-          return true;
-        }),
-      );
+      return Promise.resolve(this.transaction(work));
     } catch (error) {
+      if (error instanceof StaleRow) return Promise.resolve('stale');
       if (/UNIQUE constraint failed: incident_events.incident_id/.test((error as Error).message)) {
         return Promise.reject(
-          new StoreError(`incident ${event.incidentId} already has a different event ${event.sequence}`, 'conflict', {
-            cause: error,
-          }),
+          new StoreError('an incident already has a different event with this sequence', 'conflict', { cause: error }),
         );
       }
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<WriteOutcome> {
+    return this.write(() => {
+      if (Number(this.db.prepare(SQL.insertEvent).run(...eventParams(event)).changes) === 0) return 'duplicate';
+      this.writeIncident(incident);
+      return 'stored';
+    });
   }
 
   events(incidentId: string): Promise<StoredEvent[]> {
@@ -107,12 +122,29 @@ export class SqliteIncidentStore implements IncidentStore {
     }
   }
 
-  addEntry(entry: EntryRow): Promise<boolean> {
-    return Promise.resolve(Number(this.db.prepare(SQL.insertEntry).run(...entryParams(entry)).changes) > 0);
+  addEntry(entry: EntryRow, incident: IncidentRow | null): Promise<WriteOutcome> {
+    return this.write(() => {
+      if (Number(this.db.prepare(SQL.insertEntry).run(...entryParams(entry)).changes) === 0) return 'duplicate';
+      this.writeIncident(incident);
+      return 'stored';
+    });
   }
 
   entries(incidentId: string): Promise<EntryRow[]> {
     return Promise.resolve((this.db.prepare(SQL.entries).all(incidentId) as Row[]).map(entryFromRow));
+  }
+
+  reportedIncidents(range: { since?: Date; until?: Date }): Promise<ReportedRow[]> {
+    const { sql, params } = reportQuery(range);
+    return Promise.resolve((this.db.prepare(sql).all(...params) as Row[]).map(reportedFromRow));
+  }
+
+  openIncidentCounts(): Promise<OpenIncidentCount[]> {
+    return Promise.resolve(countOpen(this.db.prepare(SQL.openIncidents).all() as Row[]));
+  }
+
+  counts(): Promise<{ events: number; incidents: number; entries: number }> {
+    return Promise.resolve(storedCounts(this.db.prepare(SQL.counts).get() as Row | undefined));
   }
 
   close(): Promise<void> {

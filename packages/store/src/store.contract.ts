@@ -23,8 +23,12 @@ function row(id: string, start: number, extra: Partial<IncidentRow> = {}): Incid
     severity: 'critical',
     startedAt: at(start),
     detectedAt: at(start + 1),
+    acknowledgedAt: null,
+    mitigatedAt: null,
     resolvedAt: null,
+    closedAt: null,
     lastSequence: 1,
+    revision: 1,
     summary: '{}',
     updatedAt: at(start + 1),
     ...extra,
@@ -69,15 +73,15 @@ export function describeStoreContract(name: string, open: (storage: string) => P
 
     it('records an event with its incident row atomically, and a redelivery changes nothing', async () => {
       const { store } = await fresh();
-      expect(await store.recordEvent(event('i1', 1), row('i1', 0))).toBe(true);
-      expect(await store.recordEvent(event('i1', 1), row('i1', 0, { severity: 'info' }))).toBe(false);
+      expect(await store.recordEvent(event('i1', 1), row('i1', 0))).toBe('stored');
+      expect(await store.recordEvent(event('i1', 1), row('i1', 0, { severity: 'info' }))).toBe('duplicate');
       expect(await store.incident('i1')).toEqual(row('i1', 0));
       expect(await store.events('i1')).toEqual([event('i1', 1)]);
     });
 
     it('stores an event without touching the incident row when given none', async () => {
       const { store } = await fresh();
-      expect(await store.recordEvent(event('i1', 2), null)).toBe(true);
+      expect(await store.recordEvent(event('i1', 2), null)).toBe('stored');
       expect(await store.incident('i1')).toBeNull();
       expect((await store.events('i1')).map((stored) => stored.sequence)).toEqual([2]);
     });
@@ -93,8 +97,8 @@ export function describeStoreContract(name: string, open: (storage: string) => P
 
     it('returns events in sequence order and keeps them across a reopen', async () => {
       const { store, storage } = await fresh();
-      for (const sequence of [2, 1, 3])
-        await store.recordEvent(event('i1', sequence), row('i1', 0, { lastSequence: sequence }));
+      for (const [index, sequence] of [2, 1, 3].entries())
+        await store.recordEvent(event('i1', sequence), row('i1', 0, { lastSequence: sequence, revision: index + 1 }));
       await store.close();
       opened.splice(opened.indexOf(store), 1);
       const { store: again } = await fresh(storage);
@@ -109,28 +113,30 @@ export function describeStoreContract(name: string, open: (storage: string) => P
         event('b', 1),
         row('b', 10, { status: 'resolved', resolvedAt: at(30), severity: 'warning' }),
       );
+      await store.recordEvent(event('e', 1), row('e', 5, { status: 'closed', resolvedAt: at(8), closedAt: at(9) }));
       await store.recordEvent(event('c', 1), row('c', 20, { services: ['payments'] }));
       await store.recordEvent(event('d', 1), row('d', 20, { services: ['auth'] }));
       const all = await store.listIncidents({ limit: 10 });
-      expect(all.incidents.map((incident) => incident.id)).toEqual(['d', 'c', 'b', 'a']);
+      expect(all.incidents.map((incident) => incident.id)).toEqual(['d', 'c', 'b', 'e', 'a']);
       expect(all.nextCursor).toBeNull();
       const ids = async (filter: Parameters<IncidentStore['listIncidents']>[0]) =>
         (await store.listIncidents(filter)).incidents.map((incident) => incident.id);
       expect(await ids({ limit: 10, status: 'resolved' })).toEqual(['b']);
-      expect(await ids({ limit: 10, service: 'auth' })).toEqual(['d', 'b', 'a']);
+      expect(await ids({ limit: 10, status: 'closed' })).toEqual(['e']);
+      expect(await ids({ limit: 10, service: 'auth' })).toEqual(['d', 'b', 'e', 'a']);
       expect(await ids({ limit: 10, service: 'auth-l' })).toEqual([]);
       expect(await ids({ limit: 10, severity: 'warning' })).toEqual(['b']);
       expect(await ids({ limit: 10, since: at(10), until: at(20) })).toEqual(['b']);
 
       const seen: string[] = [];
       let cursor: string | undefined;
-      for (let page = 0; page < 3; page += 1) {
+      for (let page = 0; page < 4; page += 1) {
         const result = await store.listIncidents({ limit: 2, ...(cursor ? { cursor } : {}) });
         seen.push(...result.incidents.map((incident) => incident.id));
         if (result.nextCursor === null) break;
         cursor = result.nextCursor;
       }
-      expect(seen).toEqual(['d', 'c', 'b', 'a']);
+      expect(seen).toEqual(['d', 'c', 'b', 'e', 'a']);
       await expect(store.listIncidents({ limit: 2, cursor: 'garbage' })).rejects.toMatchObject({
         code: 'invalid_cursor',
       });
@@ -138,16 +144,70 @@ export function describeStoreContract(name: string, open: (storage: string) => P
 
     it('keeps people’s entries, once each, in time order', async () => {
       const { store } = await fresh();
-      expect(await store.addEntry(entry('n2', 'i1', 20))).toBe(true);
-      expect(await store.addEntry(entry('n1', 'i1', 10))).toBe(true);
-      expect(await store.addEntry(entry('n1', 'i1', 10))).toBe(false);
-      await store.addEntry({ ...entry('n3', 'i1', 15), kind: 'escalated', to: 'platform lead' });
+      expect(await store.addEntry(entry('n2', 'i1', 20), null)).toBe('stored');
+      expect(await store.addEntry(entry('n1', 'i1', 10), null)).toBe('stored');
+      expect(await store.addEntry(entry('n1', 'i1', 10), null)).toBe('duplicate');
+      await store.addEntry({ ...entry('n3', 'i1', 15), kind: 'escalated', to: 'platform lead' }, null);
       expect((await store.entries('i1')).map((stored) => [stored.id, stored.to])).toEqual([
         ['n1', null],
         ['n3', 'platform lead'],
         ['n2', null],
       ]);
       expect(await store.entries('other')).toEqual([]);
+    });
+
+    it('writes an entry with the incident row it changes, atomically', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('i1', 1), row('i1', 0));
+      const acknowledged = row('i1', 0, { acknowledgedAt: at(3), revision: 2 });
+      expect(await store.addEntry({ ...entry('n1', 'i1', 3), kind: 'acknowledged' }, acknowledged)).toBe('stored');
+      expect(await store.incident('i1')).toEqual(acknowledged);
+    });
+
+    it('refuses a row written from a stale read, and then writes nothing', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('i1', 1), row('i1', 0));
+      // Two writers both read revision 1; the second to write loses and must re-read.
+      expect(await store.recordEvent(event('i1', 2), row('i1', 0, { lastSequence: 2, revision: 2 }))).toBe('stored');
+      const stale = row('i1', 0, { mitigatedAt: at(4), revision: 2 });
+      expect(await store.addEntry({ ...entry('n1', 'i1', 4), kind: 'mitigated' }, stale)).toBe('stale');
+      expect(await store.entries('i1')).toEqual([]);
+      expect(await store.recordEvent(event('i1', 3), row('i1', 0, { lastSequence: 3, revision: 2 }))).toBe('stale');
+      expect((await store.events('i1')).map((stored) => stored.sequence)).toEqual([1, 2]);
+      // A second creator of the same incident is stale too.
+      expect(await store.recordEvent(event('i1', 9, 'x'), row('i1', 0))).toBe('stale');
+      expect(await store.incident('i1')).toMatchObject({ lastSequence: 2, revision: 2 });
+    });
+
+    it('gives reports every incident in a range, and counts open incidents', async () => {
+      const { store } = await fresh();
+      expect(await store.counts()).toEqual({ events: 0, incidents: 0, entries: 0 });
+      await store.recordEvent(event('a', 1), row('a', 0, { acknowledgedAt: at(2) }));
+      await store.recordEvent(event('b', 1), row('b', 10, { services: ['payments', 'db'], severity: 'warning' }));
+      await store.recordEvent(event('c', 1), row('c', 20, { status: 'resolved', resolvedAt: at(25) }));
+      await store.recordEvent(event('d', 1), row('d', 30));
+      await store.addEntry(entry('n1', 'a', 2), null);
+      const reported = await store.reportedIncidents({ since: at(0), until: at(30) });
+      expect(reported.map((incident) => incident.id).sort()).toEqual(['a', 'b', 'c']);
+      expect(reported.find((incident) => incident.id === 'a')).toEqual({
+        id: 'a',
+        status: 'open',
+        services: ['auth-lb', 'auth'],
+        severity: 'critical',
+        startedAt: at(0),
+        detectedAt: at(1),
+        acknowledgedAt: at(2),
+        mitigatedAt: null,
+        resolvedAt: null,
+        closedAt: null,
+      });
+      expect(await store.reportedIncidents({})).toHaveLength(4);
+      const open = await store.openIncidentCounts();
+      expect(open.sort((x, y) => x.service.localeCompare(y.service))).toEqual([
+        { service: 'auth-lb', severity: 'critical', count: 2 },
+        { service: 'payments', severity: 'warning', count: 1 },
+      ]);
+      expect(await store.counts()).toEqual({ events: 4, incidents: 4, entries: 1 });
     });
   });
 }

@@ -9,20 +9,35 @@ export interface StoredEvent {
   readonly payload: string;
 }
 
-/** The incident as lists and reports need it; `summary` holds the rest as JSON. */
+/**
+ * The incident as lists and reports need it, with its moments as people's entries make them
+ * (impact start, acknowledged, mitigated, resolved, closed); `summary` holds the rest as JSON.
+ */
 export interface IncidentRow {
   readonly id: string;
-  readonly status: 'open' | 'resolved';
+  readonly status: 'open' | 'resolved' | 'closed';
   readonly services: readonly string[];
   readonly severity: string;
   readonly startedAt: Date;
   readonly detectedAt: Date;
+  readonly acknowledgedAt: Date | null;
+  readonly mitigatedAt: Date | null;
   readonly resolvedAt: Date | null;
+  readonly closedAt: Date | null;
   /** Sequence of the last event applied: the next one to expect is this plus one. */
   readonly lastSequence: number;
+  /**
+   * Bumped by one on every write. A write must carry the stored revision plus one, else it is
+   * `stale` (someone else wrote first): re-read and recompute. Keeps concurrent writers (several
+   * recorder instances, the API and the consumer) from overwriting each other's changes.
+   */
+  readonly revision: number;
   readonly summary: string;
   readonly updatedAt: Date;
 }
+
+/** What a report needs of each incident, without the summary document. */
+export type ReportedRow = Omit<IncidentRow, 'summary' | 'lastSequence' | 'revision' | 'updatedAt'>;
 
 export interface EntryRow {
   readonly id: string;
@@ -36,7 +51,7 @@ export interface EntryRow {
 }
 
 export interface IncidentFilter {
-  readonly status?: 'open' | 'resolved';
+  readonly status?: IncidentRow['status'];
   readonly service?: string;
   readonly severity?: string;
   /** Incidents that started at or after. */
@@ -47,6 +62,19 @@ export interface IncidentFilter {
   /** From a previous page's `nextCursor`. */
   readonly cursor?: string;
 }
+
+export interface OpenIncidentCount {
+  /** The incident's first service (where it was opened). */
+  readonly service: string;
+  readonly severity: string;
+  readonly count: number;
+}
+
+/**
+ * `stored`: written. `duplicate`: the event or entry id is stored already, nothing written.
+ * `stale`: the incident row changed since it was read, nothing written (see IncidentRow.revision).
+ */
+export type WriteOutcome = 'stored' | 'duplicate' | 'stale';
 
 export interface IncidentPage {
   readonly incidents: IncidentRow[];
@@ -62,18 +90,22 @@ export interface IncidentStore {
   /** Applies pending schema migrations; safe to run from several instances at once. */
   migrate(): Promise<void>;
   /**
-   * Stores an event and the incident's new row in one transaction (a null row leaves the row as
-   * it is: an event kept until the ones before it arrive). False, and nothing written, when an
-   * event with this id is already stored (a redelivery).
+   * Stores an event and the incident's new row in one transaction. A null row leaves the row as
+   * it is: an event kept until the ones before it arrive.
    */
-  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<boolean>;
+  recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<WriteOutcome>;
   events(incidentId: string): Promise<StoredEvent[]>;
   incident(id: string): Promise<IncidentRow | null>;
   /** Newest first (by impact start). */
   listIncidents(filter: IncidentFilter): Promise<IncidentPage>;
-  /** False when an entry with this id exists already. */
-  addEntry(entry: EntryRow): Promise<boolean>;
+  /** Every incident that started in [since, until), for reports. */
+  reportedIncidents(range: { readonly since?: Date; readonly until?: Date }): Promise<ReportedRow[]>;
+  openIncidentCounts(): Promise<OpenIncidentCount[]>;
+  /** Stores a person's entry and the incident's new row (null: incident not known yet) in one transaction. */
+  addEntry(entry: EntryRow, incident: IncidentRow | null): Promise<WriteOutcome>;
   entries(incidentId: string): Promise<EntryRow[]>;
+  /** How much is stored: a rebuild wants an empty store. */
+  counts(): Promise<{ readonly events: number; readonly incidents: number; readonly entries: number }>;
   close(): Promise<void>;
 }
 

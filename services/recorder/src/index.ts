@@ -1,2 +1,2 @@
-export { applyIncidentEvent } from './apply-event.js';
-export type { ApplyOutcome } from './apply-event.js';
+export { applyIncidentEvent, applyTimelineEntry } from './incident-writer.js';
+export type { Applied, ApplyOutcome } from './incident-writer.js';

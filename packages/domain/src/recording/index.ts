@@ -7,3 +7,5 @@ export type { IncidentImpact, SignalImpact } from './impact.js';
 export { durationStats, reliabilityReport } from './reliability.js';
 export type { DurationStats, ReliabilityGroup, ReliabilityGrouping, ReportedIncident } from './reliability.js';
 export { automaticEntries, buildTimeline, humanTimelineEntry } from './timeline.js';
+export { incidentStatus, recordIncident } from './incident-record.js';
+export type { IncidentRecord, IncidentStatus } from './incident-record.js';
