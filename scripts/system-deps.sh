@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the test suites need: a JDK (the Kafka broker), Maven (fetches the broker from
-# Maven Central), Alertmanager (end-to-end tests) and PostgreSQL (the recorder's store tests, which
-# start their own throw-away cluster). Installed only when missing.
+# Maven Central), Alertmanager (end-to-end tests), Prometheus and promtool (the recorder's impact
+# tests, which backfill series into their own server) and PostgreSQL (the recorder's store tests,
+# which start their own throw-away cluster). Installed only when missing.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,8 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
@@ -23,4 +26,7 @@ apt-get update -qq >&2
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now prometheus-alertmanager >/dev/null 2>&1 || true; fi
 pkill -f '^/usr/bin/prometheus-alertmanager' 2>/dev/null || true
+if command -v systemctl >/dev/null 2>&1; then systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
+# Anchored on the space or end after the name: the pattern must not match prometheus-alertmanager.
+pkill -f '^/usr/bin/prometheus( |$)' 2>/dev/null || true
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now postgresql >/dev/null 2>&1 || true; fi

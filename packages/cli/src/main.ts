@@ -1,12 +1,28 @@
 import { Command } from 'commander';
 import { DeliveryFileError } from '@sitrep/alert-ingest';
 import { ConfigError } from '@sitrep/config';
+import { RebuildError } from '@sitrep/recorder';
 import { exportCommand } from './export-command.js';
+import {
+  checkZone,
+  incidentsCommand,
+  noteCommand,
+  postmortemCommand,
+  reportCommand,
+  timelineCommand,
+} from './incident-commands.js';
+import { rebuildCommand } from './rebuild-command.js';
+import { CliError, recorderClient } from './recorder-client.js';
 import { replayCommand } from './replay-command.js';
 import { start } from './start.js';
 
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof DeliveryFileError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DeliveryFileError ||
+    error instanceof CliError ||
+    error instanceof RebuildError
+  ) {
     process.stderr.write(`sitrep: ${error.message}\n`);
     process.exit(2);
   }
@@ -43,7 +59,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .showHelpAfterError();
   program
     .command('start')
-    .description('run the pipeline (alert-ingest; Kafka when KAFKA_BROKERS is set, else the embedded bus)')
+    .description(
+      'run the pipeline: alert-ingest with its correlator, and the recorder (SITREP_SERVICES picks some); Kafka when KAFKA_BROKERS is set, else the embedded bus',
+    )
     .action(() => runStart().catch(fail));
   program
     .command('replay')
@@ -77,5 +95,89 @@ export async function main(argv: readonly string[]): Promise<void> {
         fail(error);
       }
     });
+  addRecorderCommands(program);
   await program.parseAsync([...argv]);
+}
+
+/** Runs a command that prints lines; any failure exits with a one-line message. */
+const printing =
+  <A extends unknown[]>(run: (...args: A) => Promise<string[]>) =>
+  async (...args: A): Promise<void> => {
+    try {
+      const lines = await run(...args);
+      if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+const DEFAULT_ZONE = process.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+const ENTRY_KINDS =
+  'acknowledged, escalated (needs --to), note, action, misleading_path, root_cause, mitigated, resolved, closed, impact_started';
+
+function addRecorderCommands(program: Command): void {
+  const client = () => recorderClient(process.env);
+  program
+    .command('incidents')
+    .description('list incidents, newest first (talks to the recorder API)')
+    .option('--status <status>', 'open, resolved or closed')
+    .option('--service <service>', 'incidents involving this service')
+    .option('--severity <severity>', 'critical, warning or info')
+    .option('--since <when>', 'started at or after: RFC 3339 time, date, or age such as 7d')
+    .option('--until <when>', 'started before')
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--tz <zone>', 'IANA time zone for times', DEFAULT_ZONE)
+    .option('--json', 'one JSON object per incident per line')
+    .action(
+      printing((options: { tz: string; json?: boolean } & Record<string, string | undefined>) =>
+        incidentsCommand(client(), { ...options, tz: checkZone(options.tz), json: options.json === true }),
+      ),
+    );
+  program
+    .command('timeline')
+    .description("an incident's timeline, detection to resolution, with durations")
+    .argument('<id>', 'incident id')
+    .option('--tz <zone>', 'IANA time zone for times', DEFAULT_ZONE)
+    .option('--json', 'one JSON object per entry per line')
+    .action(
+      printing((id: string, options: { tz: string; json?: boolean }) =>
+        timelineCommand(client(), id, { tz: checkZone(options.tz), json: options.json === true }),
+      ),
+    );
+  program
+    .command('note')
+    .description(`add an entry to an incident's timeline (kinds: ${ENTRY_KINDS})`)
+    .argument('<id>', 'incident id')
+    .argument('[text...]', 'what happened')
+    .option('--kind <kind>', 'entry kind', 'note')
+    .option('--at <time>', 'when it happened (RFC 3339); default now')
+    .option('--author <name>', 'who; default user@host')
+    .option('--to <whom>', 'for --kind escalated: to whom')
+    .action(
+      printing((id: string, words: string[], options: { kind: string; at?: string; author?: string; to?: string }) =>
+        noteCommand(client(), id, words.join(' '), options),
+      ),
+    );
+  program
+    .command('postmortem')
+    .description('a Markdown postmortem draft of an incident')
+    .argument('<id>', 'incident id')
+    .option('--tz <zone>', 'IANA time zone for every timestamp', 'UTC')
+    .action(printing((id: string, options: { tz: string }) => postmortemCommand(client(), id, checkZone(options.tz))));
+  program
+    .command('report')
+    .description('MTTD / MTTA / MTTM / MTTR (mean, median, p90) over a range')
+    .option('--since <when>', 'incidents started at or after: RFC 3339 time, date, or age such as 30d', '30d')
+    .option('--until <when>', 'incidents started before')
+    .option('--group-by <what>', 'service, severity or none', 'none')
+    .option('--json', 'the report as JSON')
+    .action(
+      printing((options: { since: string; until?: string; groupBy: string; json?: boolean }) =>
+        reportCommand(client(), { ...options, json: options.json === true }),
+      ),
+    );
+  program
+    .command('rebuild')
+    .description("rebuild the recorder's store from the incident and entry topics, into an empty database")
+    .action(printing(() => rebuildCommand(process.env)));
 }

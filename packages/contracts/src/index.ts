@@ -38,3 +38,4 @@ export { DEFAULT_TOPIC_PREFIX, HEADERS, topicNames } from './topics.js';
 export type { TopicNames } from './topics.js';
 export { formatPath } from './validation.js';
 export type { FieldIssue, ParseResult } from './validation.js';
+export { openApiDocument } from './openapi.js';

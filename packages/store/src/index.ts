@@ -12,3 +12,5 @@ export type {
   StoredEvent,
   WriteOutcome,
 } from './store.js';
+export { openIncidentStore } from './open-store.js';
+export type { StoreSettings } from './open-store.js';

@@ -7,12 +7,13 @@ export const minute = (m: number): Date => new Date(T0 + m * 60_000);
 
 /**
  * A domain Alert as ingest would make it: firing, or resolved when `ends` is given; times in
- * minutes of the test stream.
+ * minutes of the test stream. `generatorURL` links the alert's rule, as Prometheus sets it.
  */
 export function domainAlert(
   labels: Record<string, string>,
   timing: { starts: number; received: number; ends?: number },
   annotations: Record<string, string> = {},
+  source: { generatorURL?: string } = {},
 ): Alert {
   const normalised = normaliseLabels(labels);
   const fingerprint = labelsFingerprint(normalised);
@@ -25,7 +26,7 @@ export function domainAlert(
     annotations: normaliseLabels(annotations),
     startsAt: minute(timing.starts),
     endsAt: timing.ends === undefined ? null : minute(timing.ends),
-    generatorURL: null,
+    generatorURL: source.generatorURL ?? null,
     receivedAt: minute(timing.received),
   };
 }

@@ -14,3 +14,5 @@ export type { AlertmanagerApiAlert, RunningAlertmanager } from './alertmanager.j
 export { startPostgres } from './postgres.js';
 export type { RunningPostgres } from './postgres.js';
 export { domainAlert, minute } from './alert-builder.js';
+export { startPrometheus } from './prometheus.js';
+export type { PrometheusSeries, RunningPrometheus } from './prometheus.js';

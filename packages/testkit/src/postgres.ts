@@ -10,6 +10,8 @@ export interface RunningPostgres {
   readonly url: string;
   /** Connection string for another database on the same server. */
   urlFor(database: string): string;
+  /** Creates a database (a fresh one per test) and returns its connection string. */
+  createDatabase(database: string): string;
   close(): Promise<void>;
 }
 
@@ -126,5 +128,14 @@ export async function startPostgres(): Promise<RunningPostgres> {
     throw error;
   }
   const urlFor = (database: string) => `postgres://sitrep@127.0.0.1:${port}/${database}`;
-  return { url: urlFor('postgres'), urlFor, close };
+  const createDatabase = (database: string): string => {
+    const created = spawnSync(
+      join(bin, 'createdb'),
+      ['-h', '127.0.0.1', '-p', String(port), '-U', 'sitrep', database],
+      { encoding: 'utf8' },
+    );
+    if (created.status !== 0) throw new Error(`createdb ${database} failed: ${created.stderr}`);
+    return urlFor(database);
+  };
+  return { url: urlFor('postgres'), urlFor, createDatabase, close };
 }

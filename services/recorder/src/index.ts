@@ -1,2 +1,15 @@
+export { createRecorderApp } from './app.js';
+export type { RecorderAppDeps } from './app.js';
+export { loadRecorderConfig, loadStoreSettings } from './config.js';
+export type { ApiAccess, RecorderConfig, RecorderConfigOptions } from './config.js';
+export { recordApplier, startRecording } from './consumer.js';
+export { alertValueImpact, impactSourceFor } from './impact-source.js';
+export type { ImpactSource } from './impact-source.js';
 export { applyIncidentEvent, applyTimelineEntry } from './incident-writer.js';
 export type { Applied, ApplyOutcome } from './incident-writer.js';
+export { recorderTopics, startRecorder } from './service.js';
+export type { Recorder, RecorderDeps } from './service.js';
+export { rebuild, RebuildError } from './rebuild.js';
+export type { RebuildResult } from './rebuild.js';
+export { createPrometheusImpact, queryStepMs } from './impact/index.js';
+export type { ImpactWindow, MeasuredImpact, PrometheusImpact, PrometheusImpactOptions } from './impact/index.js';

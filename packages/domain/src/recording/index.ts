@@ -9,3 +9,7 @@ export type { DurationStats, ReliabilityGroup, ReliabilityGrouping, ReportedInci
 export { automaticEntries, buildTimeline, humanTimelineEntry } from './timeline.js';
 export { incidentStatus, recordIncident } from './incident-record.js';
 export type { IncidentRecord, IncidentStatus } from './incident-record.js';
+export { expressionFromGeneratorUrl, impactFromSeries } from './series-impact.js';
+export type { AlertSeries, Series, SeriesImpactOptions, SeriesSample } from './series-impact.js';
+export { humanDuration, isValidTimeZone, renderPostmortem } from './postmortem.js';
+export type { PostmortemOptions } from './postmortem.js';

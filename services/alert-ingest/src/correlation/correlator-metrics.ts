@@ -1,3 +1,4 @@
+import { DEAD_LETTER_REASONS } from '@sitrep/codec';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface CorrelatorMetrics {
@@ -7,9 +8,6 @@ export interface CorrelatorMetrics {
   readonly openIncidents: Gauge;
   readonly batchDuration: Histogram;
 }
-
-export const DEAD_LETTER_REASONS = ['invalid_json', 'schema_violation', 'unknown_schema'] as const;
-export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 export function createCorrelatorMetrics(registry: Registry, openIncidents: () => number): CorrelatorMetrics {
   const registers = [registry];

@@ -15,8 +15,6 @@ import {
   HEADERS,
   parseAlertRecord,
   parseChangeRecord,
-  type AlertRecordV1,
-  type ChangeRecordV1,
   type TopicNames,
 } from '@sitrep/contracts';
 import {
@@ -29,8 +27,15 @@ import {
 } from '@sitrep/domain';
 import { contextFromHeaders, inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
-import { createCorrelatorMetrics, type DeadLetterReason } from './correlator-metrics.js';
-import { alertFromRecord, changeFromRecord, incidentEventRecord } from '@sitrep/codec';
+import { createCorrelatorMetrics } from './correlator-metrics.js';
+import {
+  alertFromRecord,
+  changeFromRecord,
+  deadLetterRecord,
+  incidentEventRecord,
+  readRecord,
+  type DeadLetterReason,
+} from '@sitrep/codec';
 
 export const CORRELATOR_STATE_SCHEMA_NAME = 'sitrep.correlator-state.v1';
 
@@ -81,34 +86,6 @@ function packSnapshot(snapshot: CorrelatorSnapshot): string {
 
 function unpackSnapshot(packed: string): CorrelatorSnapshot {
   return JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as CorrelatorSnapshot;
-}
-
-type Parsed<T> = { ok: true; value: T } | { ok: false; reason: DeadLetterReason; detail: string };
-
-function parseRecord<T>(
-  message: IncomingMessage,
-  schemaName: string,
-  parse: (
-    value: unknown,
-  ) => { ok: true; value: T } | { ok: false; issues: readonly { path: string; message: string }[] },
-): Parsed<T> {
-  const declared = message.headers[HEADERS.schema];
-  if (declared !== undefined && declared !== schemaName) {
-    return { ok: false, reason: 'unknown_schema', detail: `schema ${declared} is not ${schemaName}` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(message.value);
-  } catch (error) {
-    return { ok: false, reason: 'invalid_json', detail: (error as Error).message };
-  }
-  const result = parse(json);
-  if (result.ok) return result;
-  return {
-    ok: false,
-    reason: 'schema_violation',
-    detail: result.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
-  };
 }
 
 /**
@@ -223,20 +200,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
       reason,
       detail,
     });
-    await bus.publish(topics.deadLetter, [
-      {
-        key: message.key ?? '',
-        value: message.value,
-        headers: {
-          ...message.headers,
-          'sitrep-dead-letter-reason': reason,
-          'sitrep-dead-letter-detail': detail.slice(0, 1000),
-          'sitrep-source-topic': message.topic,
-          'sitrep-source-partition': String(message.partition),
-          'sitrep-source-offset': message.offset,
-        },
-      },
-    ]);
+    await bus.publish(topics.deadLetter, [deadLetterRecord(message, reason, detail)]);
     metrics.deadLetters.inc({ reason });
     metrics.records.inc({ topic: message.topic, outcome: 'dead_lettered' });
   };
@@ -282,7 +246,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
               metrics.records.inc({ topic: message.topic, outcome: 'duplicate' });
               continue;
             }
-            const parsed = parseRecord<AlertRecordV1>(message, ALERT_RECORD_SCHEMA_NAME, parseAlertRecord);
+            const parsed = readRecord(message, ALERT_RECORD_SCHEMA_NAME, parseAlertRecord);
             if (parsed.ok) {
               events.push(...state.correlator.applyAlert(alertFromRecord(parsed.value)));
               metrics.records.inc({ topic: message.topic, outcome: 'applied' });
@@ -300,7 +264,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   };
 
   const onChange = async (message: IncomingMessage): Promise<void> => {
-    const parsed = parseRecord<ChangeRecordV1>(message, CHANGE_RECORD_SCHEMA_NAME, parseChangeRecord);
+    const parsed = readRecord(message, CHANGE_RECORD_SCHEMA_NAME, parseChangeRecord);
     if (!parsed.ok) {
       await deadLetter(message, parsed.reason, parsed.detail);
       return;

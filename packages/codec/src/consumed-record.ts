@@ -1,0 +1,67 @@
+import { HEADERS, type ParseResult } from '@sitrep/contracts';
+
+/** A record as read from a topic (the bus's IncomingMessage, structurally). */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Why a record went to the dead-letter topic: a fixed set, so it can be a metric label. */
+export const DEAD_LETTER_REASONS = ['invalid_json', 'schema_violation', 'unknown_schema', 'sequence_conflict'] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+export type ReadResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: DeadLetterReason; readonly detail: string };
+
+/** Parses a consumed record's JSON value against the schema its header (if any) must name. */
+export function readRecord<T>(
+  record: ConsumedRecord,
+  schemaName: string,
+  parse: (value: unknown) => ParseResult<T>,
+): ReadResult<T> {
+  const declared = record.headers[HEADERS.schema];
+  if (declared !== undefined && declared !== schemaName) {
+    return { ok: false, reason: 'unknown_schema', detail: `schema ${declared} is not ${schemaName}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(record.value);
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', detail: (error as Error).message };
+  }
+  const result = parse(json);
+  if (result.ok) return result;
+  return {
+    ok: false,
+    reason: 'schema_violation',
+    detail: result.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+  };
+}
+
+/**
+ * The record to publish on the dead-letter topic: the original key, value and headers, plus why
+ * and where it came from, so it can be inspected and re-published once fixed.
+ */
+export function deadLetterRecord(
+  record: ConsumedRecord,
+  reason: DeadLetterReason,
+  detail: string,
+): { key: string; value: string; headers: Record<string, string> } {
+  return {
+    key: record.key ?? '',
+    value: record.value,
+    headers: {
+      ...record.headers,
+      'sitrep-dead-letter-reason': reason,
+      'sitrep-dead-letter-detail': detail.slice(0, 1000),
+      'sitrep-source-topic': record.topic,
+      'sitrep-source-partition': String(record.partition),
+      'sitrep-source-offset': record.offset,
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { PostgresIncidentStore } from './postgres-store.js';
+import { SqliteIncidentStore } from './sqlite-store.js';
+import type { IncidentStore } from './store.js';
+
+/** Which store to use: a SQLite file on one machine, PostgreSQL for production and several instances. */
+export type StoreSettings =
+  { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
+
+/** Opens (does not migrate) the configured store. */
+export function openIncidentStore(settings: StoreSettings): IncidentStore {
+  return settings.kind === 'postgres'
+    ? new PostgresIncidentStore(settings.url)
+    : new SqliteIncidentStore(settings.path);
+}

@@ -1,0 +1,103 @@
+import { join, resolve } from 'node:path';
+import { isLoopbackHost, readPlatformSettings, type EnvReader, type PlatformSettings } from '@sitrep/config';
+import type { StoreSettings } from '@sitrep/store';
+
+/** Who may call the API: writers add entries, readers (dashboards, reports) only read. */
+export type ApiAccess =
+  | { readonly mode: 'disabled' }
+  | { readonly mode: 'enabled'; readonly writeTokens: readonly string[]; readonly readTokens: readonly string[] };
+
+export interface RecorderConfig {
+  readonly platform: PlatformSettings;
+  readonly port: number;
+  readonly access: ApiAccess;
+  /** True when no API token was configured and a generated one is in use. */
+  readonly generatedToken: boolean;
+  readonly store: StoreSettings;
+  readonly consumerGroup: string;
+  /** How far past the server's clock an entry's `at` may be (clock skew between hosts). */
+  readonly maxEntrySkewMs: number;
+  readonly maxBodyBytes: number;
+  readonly retryAfterSeconds: number;
+  readonly prometheus: { readonly url: string; readonly timeoutMs: number } | null;
+}
+
+export interface RecorderConfigOptions {
+  /** Supplies a token when none is configured, so a fresh `npm start` is not open to anyone. */
+  readonly generateToken?: (dataDir: string) => string;
+}
+
+/** SITREP_DATABASE_URL (PostgreSQL), else a SQLite file under the data dir. */
+export function loadStoreSettings(env: EnvReader, dataDir: string): StoreSettings {
+  const url = env.secret('SITREP_DATABASE_URL');
+  if (url !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      env.fail('SITREP_DATABASE_URL', 'must be a postgres:// or postgresql:// connection URL');
+    }
+    return { kind: 'postgres', url };
+  }
+  return { kind: 'sqlite', path: resolve(env.string('SITREP_RECORDER_SQLITE', join(dataDir, 'recorder.sqlite'))) };
+}
+
+function readPrometheus(env: EnvReader): RecorderConfig['prometheus'] {
+  const url = env.optionalString('PROMETHEUS_URL', {
+    regex: /^https?:\/\/[^\s/]+(\/\S*)?$/,
+    description: 'an http(s) URL of the Prometheus server, e.g. http://prometheus:9090',
+  });
+  const timeoutMs = env.integer('SITREP_PROMETHEUS_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 });
+  return url === undefined ? null : { url: url.replace(/\/+$/, ''), timeoutMs };
+}
+
+function readAccess(
+  env: EnvReader,
+  platform: PlatformSettings,
+  options: RecorderConfigOptions,
+): { access: ApiAccess; generatedToken: boolean } {
+  const mode = env.oneOf('SITREP_AUTH', ['enabled', 'disabled'], 'enabled');
+  const write = env.secret('SITREP_API_TOKEN');
+  const read = env.secret('SITREP_API_READ_TOKEN');
+  if (mode === 'disabled') {
+    if (!isLoopbackHost(platform.host)) {
+      env.fail('SITREP_AUTH', `auth can only be disabled when SITREP_HOST is a loopback address, not ${platform.host}`);
+    }
+    return { access: { mode: 'disabled' }, generatedToken: false };
+  }
+  if (write !== undefined && read !== undefined && write === read) {
+    env.fail('SITREP_API_READ_TOKEN', 'must differ from SITREP_API_TOKEN (a read-only token that can write is not)');
+  }
+  if (write !== undefined) {
+    return {
+      access: { mode: 'enabled', writeTokens: [write], readTokens: read === undefined ? [] : [read] },
+      generatedToken: false,
+    };
+  }
+  if (options.generateToken) {
+    const token = options.generateToken(platform.dataDir);
+    return {
+      access: { mode: 'enabled', writeTokens: [token], readTokens: read === undefined ? [] : [read] },
+      generatedToken: true,
+    };
+  }
+  env.fail('SITREP_API_TOKEN', 'set an API token (or SITREP_AUTH=disabled on loopback)');
+  return { access: { mode: 'enabled', writeTokens: [], readTokens: [] }, generatedToken: false };
+}
+
+export function loadRecorderConfig(env: EnvReader, options: RecorderConfigOptions = {}): RecorderConfig {
+  const platform = readPlatformSettings(env);
+  const { access, generatedToken } = readAccess(env, platform, options);
+  return Object.freeze({
+    platform,
+    port: env.integer('SITREP_RECORDER_PORT', 9096, { min: 0, max: 65535 }),
+    access,
+    generatedToken,
+    store: loadStoreSettings(env, platform.dataDir),
+    consumerGroup: env.string('SITREP_RECORDER_GROUP', 'sitrep-recorder', {
+      regex: /^[A-Za-z0-9._-]{1,200}$/,
+      description: 'a Kafka consumer group id',
+    }),
+    maxEntrySkewMs: env.integer('SITREP_ENTRY_MAX_SKEW_MS', 60_000, { min: 0, max: 3_600_000 }),
+    maxBodyBytes: env.bytes('SITREP_RECORDER_MAX_BODY', 64 * 1024),
+    retryAfterSeconds: env.integer('SITREP_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
+    prometheus: readPrometheus(env),
+  });
+}

@@ -1,0 +1,199 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Bus } from '@sitrep/bus';
+import { incidentEventRecord } from '@sitrep/codec';
+import { EnvReader } from '@sitrep/config';
+import { HEADERS, topicNames, type IncidentEventRecordV1, type TimelineEntryRecordV1 } from '@sitrep/contracts';
+import {
+  Correlator,
+  DEFAULT_CORRELATION_SETTINGS,
+  DependencyMap,
+  systemClock,
+  type Clock,
+  type IncidentEvent,
+} from '@sitrep/domain';
+import { openIncidentStore, type IncidentStore } from '@sitrep/store';
+import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
+import { domainAlert, minute } from '@sitrep/testkit';
+import type { Registry } from 'prom-client';
+import { loadRecorderConfig, type RecorderConfig } from './config.js';
+import { alertValueImpact, type ImpactSource } from './impact-source.js';
+import { startRecorder, type Recorder } from './service.js';
+
+export const WRITE_TOKEN = 'recorder-test-write-token';
+export const READ_TOKEN = 'recorder-test-read-token';
+
+export function tempDir(prefix = 'sitrep-recorder-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Config for a test instance: any free port, both test tokens, a fresh data dir, plus `env`. */
+export function recorderConfig(env: Record<string, string> = {}): RecorderConfig {
+  const reader = new EnvReader({
+    SITREP_RECORDER_PORT: '0',
+    SITREP_API_TOKEN: WRITE_TOKEN,
+    SITREP_API_READ_TOKEN: READ_TOKEN,
+    SITREP_DATA_DIR: tempDir(),
+    ...env,
+  });
+  const config = loadRecorderConfig(reader);
+  reader.finish();
+  return config;
+}
+
+export interface TestRecorder {
+  readonly recorder: Recorder;
+  readonly store: IncidentStore;
+  readonly registry: Registry;
+  /** GET with the read-only token, parsed JSON (or text for Markdown). */
+  get(path: string, token?: string): Promise<{ status: number; body: unknown; text: string }>;
+  /** POST JSON with the write token. */
+  post(path: string, body: unknown, token?: string): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+export async function startTestRecorder(
+  config: RecorderConfig,
+  bus: Bus,
+  options: { clock?: Clock; impact?: ImpactSource; store?: IncidentStore } = {},
+): Promise<TestRecorder> {
+  const store = options.store ?? openIncidentStore(config.store);
+  const registry = createMetricsRegistry({ service: 'recorder', processMetrics: false });
+  const { logger } = createMemoryLogger('error');
+  const recorder = await startRecorder({
+    config,
+    bus,
+    store,
+    clock: options.clock ?? systemClock,
+    logger,
+    registry,
+    impact: options.impact ?? alertValueImpact,
+  });
+  await recorder.started;
+  const call = async (path: string, init: RequestInit) => {
+    const response = await fetch(`${recorder.url}${path}`, init);
+    const text = await response.text();
+    const json = (response.headers.get('content-type') ?? '').includes('json');
+    return { status: response.status, body: json ? (JSON.parse(text) as unknown) : text, text };
+  };
+  return {
+    recorder,
+    store,
+    registry,
+    get: (path, token = READ_TOKEN) => call(path, { headers: { authorization: `Bearer ${token}` } }),
+    post: (path, body, token = WRITE_TOKEN) =>
+      call(path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    close: async () => {
+      await recorder.close();
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+/**
+ * The reference outage's incident events through the real correlator, in minutes from testkit's
+ * epoch: balancer imbalance at 0 (received at 1), auth errors (30 %) at 3, both resolved by 30.
+ */
+export function outageEvents(): IncidentEvent[] {
+  const correlator = new Correlator({
+    ...DEFAULT_CORRELATION_SETTINGS,
+    quietPeriodMs: 0,
+    dependencies: new DependencyMap([['auth-lb', 'auth']]),
+  });
+  const lb = { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' };
+  const errors = { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' };
+  return [
+    ...correlator.applyAlert(domainAlert(lb, { starts: 0, received: 1 })),
+    ...correlator.applyAlert(domainAlert(errors, { starts: 3, received: 3.5 }, { value: '0.3' })),
+    ...correlator.applyAlert(domainAlert(errors, { starts: 3, received: 30, ends: 29 })),
+    ...correlator.applyAlert(domainAlert(lb, { starts: 0, received: 31, ends: 30 })),
+  ];
+}
+
+export const outageRecords = (): IncidentEventRecordV1[] => outageEvents().map(incidentEventRecord);
+
+/**
+ * `count` incidents on services svc-0..svc-n, each opened, joined by a second alert and resolved:
+ * a stream long enough to stop a recorder in the middle of.
+ */
+export function manyIncidentRecords(count: number): IncidentEventRecordV1[] {
+  const correlator = new Correlator({ ...DEFAULT_CORRELATION_SETTINGS, quietPeriodMs: 0 });
+  const events: IncidentEvent[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const service = `svc-${index}`;
+    const errors = { alertname: 'HighErrorRate', service, severity: 'critical' };
+    const latency = { alertname: 'HighLatency', service, severity: 'warning' };
+    const t = index * 0.01;
+    events.push(
+      ...correlator.applyAlert(domainAlert(errors, { starts: t, received: t + 1 }, { value: '0.2' })),
+      ...correlator.applyAlert(domainAlert(latency, { starts: t + 1, received: t + 2 })),
+      ...correlator.applyAlert(domainAlert(errors, { starts: t, received: t + 20, ends: t + 19 })),
+      ...correlator.applyAlert(domainAlert(latency, { starts: t + 1, received: t + 21, ends: t + 20 })),
+    );
+  }
+  return events.map(incidentEventRecord);
+}
+
+/** A person's entry as the recorder publishes it. */
+export function entryRecord(
+  incidentId: string,
+  kind: TimelineEntryRecordV1['kind'],
+  at: number,
+  id = `${kind}-${incidentId}`,
+): TimelineEntryRecordV1 {
+  return {
+    schema: 'sitrep.timeline-entry.v1',
+    id,
+    incidentId,
+    kind,
+    at: minute(at).toISOString(),
+    recordedAt: minute(at + 0.5).toISOString(),
+    author: 'oncall@example.com',
+    text: kind === 'note' ? 'checked the balancer weights' : '',
+    to: null,
+  };
+}
+
+export async function publishEntries(bus: Bus, prefix: string, records: readonly TimelineEntryRecordV1[]) {
+  await bus.publish(
+    topicNames(prefix).entries,
+    records.map((record) => ({
+      key: record.incidentId,
+      value: JSON.stringify(record),
+      headers: { [HEADERS.id]: record.id, [HEADERS.schema]: record.schema },
+    })),
+  );
+}
+
+/** Everything a store holds, with revisions (write counters) blanked: what a rebuild must reproduce. */
+export async function storeContents(store: IncidentStore, ids: readonly string[]) {
+  const contents = [];
+  for (const id of [...ids].sort()) {
+    const row = await store.incident(id);
+    contents.push({
+      row: row === null ? null : { ...row, revision: 0 },
+      events: await store.events(id),
+      entries: await store.entries(id),
+    });
+  }
+  return contents;
+}
+
+/** Publishes incident event records on the incidents topic as the correlator does (keyed by incident). */
+export async function publishEvents(bus: Bus, prefix: string, records: readonly IncidentEventRecordV1[]) {
+  await bus.publish(
+    topicNames(prefix).incidents,
+    records.map((record) => ({
+      key: record.incidentId,
+      value: JSON.stringify(record),
+      headers: { [HEADERS.id]: record.id, [HEADERS.schema]: 'sitrep.incident-event.v1' },
+    })),
+  );
+}
+
+export { minute };

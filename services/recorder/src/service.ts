@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { SpanKind, type Context } from '@opentelemetry/api';
+import type { Bus, Subscription, TopicSpec } from '@sitrep/bus';
+import { HEADERS, topicNames, type TimelineEntryRecordV1 } from '@sitrep/contracts';
+import type { Clock } from '@sitrep/domain';
+import { listen, unavailable, type ReadinessCheck } from '@sitrep/http';
+import type { IncidentStore } from '@sitrep/store';
+import { inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
+import type { Registry } from 'prom-client';
+import { createRecorderApp } from './app.js';
+import type { RecorderConfig } from './config.js';
+import { startRecording } from './consumer.js';
+import type { ImpactSource } from './impact-source.js';
+import { createRecorderMetrics } from './metrics.js';
+
+export interface RecorderDeps {
+  readonly config: RecorderConfig;
+  readonly bus: Bus;
+  readonly store: IncidentStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly impact: ImpactSource;
+}
+
+export interface Recorder {
+  readonly url: string;
+  /** Resolves once the store is migrated, the topics exist and the consumer has joined. */
+  readonly started: Promise<void>;
+  /** Stops accepting requests, finishes in-flight ones and the batch being stored, then leaves the group. */
+  close(): Promise<void>;
+}
+
+export function recorderTopics(config: Pick<RecorderConfig, 'platform'>): TopicSpec[] {
+  const names = topicNames(config.platform.topicPrefix);
+  const { topicPartitions: partitions, topicReplicationFactor: replicationFactor } = config.platform;
+  return [
+    { name: names.incidents, partitions, replicationFactor },
+    { name: names.entries, partitions, replicationFactor },
+    { name: names.deadLetter, partitions: 1, replicationFactor },
+  ];
+}
+
+/**
+ * Serves HTTP at once (reads work from the store while the bus connects) and joins the consumer
+ * group in the background, retrying with backoff; /readyz says what it is waiting for.
+ */
+export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
+  const { config, bus, store, logger } = deps;
+  const names = topicNames(config.platform.topicPrefix);
+  const metrics = createRecorderMetrics(deps.registry, store);
+  let storeReady = false;
+  let busReady = false;
+  let subscription: Subscription | undefined;
+  let stopping = false;
+  const isStopping = (): boolean => stopping;
+
+  const readiness: ReadinessCheck[] = [
+    {
+      name: 'store',
+      check: async () => {
+        if (!storeReady) return { ready: false, detail: `migrating the ${store.kind} store` };
+        await store.counts();
+        return { ready: true, detail: store.kind };
+      },
+    },
+    {
+      name: 'bus',
+      check: async () => (busReady ? bus.readiness() : { ready: false, detail: 'connecting to the bus' }),
+    },
+  ];
+
+  const publishEntry = (record: TimelineEntryRecordV1, parent: Context) =>
+    inSpan(
+      `publish ${names.entries}`,
+      {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': names.entries,
+        'messaging.operation.type': 'publish',
+      },
+      async () => {
+        if (!busReady) throw unavailable('connecting to the bus; retry shortly', config.retryAfterSeconds);
+        try {
+          await bus.publish(names.entries, [
+            {
+              key: record.incidentId,
+              value: JSON.stringify(record),
+              headers: {
+                ...traceHeaders(),
+                [HEADERS.id]: record.id,
+                [HEADERS.schema]: record.schema,
+                [HEADERS.contentType]: 'application/json',
+              },
+            },
+          ]);
+        } catch (error) {
+          logger.warn('could not publish a timeline entry', { error: error as Error });
+          throw unavailable('could not store the entry durably; retry later', config.retryAfterSeconds);
+        }
+      },
+      { kind: SpanKind.PRODUCER, parent },
+    );
+
+  const app = createRecorderApp({ ...deps, metrics, readiness, publishEntry });
+  const server = await listen(app, config.platform.host, config.port);
+  logger.info('recorder listening', { url: server.url, store: store.kind, bus: bus.kind });
+
+  const started = (async () => {
+    let delayMs = 500;
+    for (;;) {
+      try {
+        if (!storeReady) {
+          await store.migrate();
+          storeReady = true;
+        }
+        await bus.start(recorderTopics(config));
+        busReady = true;
+        if (isStopping()) return;
+        subscription = await startRecording({
+          bus,
+          store,
+          topics: names,
+          logger: logger.child({ component: 'recording', instance: randomBytes(4).toString('hex') }),
+          metrics,
+          groupId: config.consumerGroup,
+        });
+        logger.info('recording incident events', { group: config.consumerGroup });
+        return;
+      } catch (error) {
+        if (isStopping()) return;
+        logger.warn('store or bus not ready yet; retrying', { error: error as Error, retryInMs: delayMs });
+        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+        delayMs = Math.min(delayMs * 2, 30_000);
+      }
+    }
+  })();
+
+  return {
+    url: server.url,
+    started,
+    close: async () => {
+      stopping = true;
+      await server.close(config.platform.shutdownTimeoutMs);
+      await started.catch(() => undefined);
+      // Waits for the batch being stored; its offsets are committed only if it completed.
+      await subscription?.close();
+      logger.info('recorder stopped');
+    },
+  };
+}
