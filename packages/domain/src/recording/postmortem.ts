@@ -138,7 +138,9 @@ export function renderPostmortem(record: IncidentRecord, options: PostmortemOpti
   const zone = options.zone ?? 'UTC';
   if (!isValidTimeZone(zone)) throw new RangeError(`not an IANA time zone: ${zone}`);
   const { summary } = record;
-  const title = summary.probableCause[0] ? oneLine(summary.probableCause[0].reason) : summary.services.join(', ');
+  // What users saw and where; the cause is a finding, stated in the summary, not the headline.
+  const signals = summary.signals.filter((signal) => signal !== 'other').map(describeSignal);
+  const title = `${signals.length > 0 ? signals.join(', ') : 'alerts'} on ${summary.services.join(', ')}`;
   return [
     `# Postmortem draft: ${title}`,
     '',
