@@ -1,0 +1,4 @@
+export { DEFAULT_SIMULATION, errorShareAt, latencyAt, LoadBalancer } from './model.js';
+export type { BackendStep, SimulationSettings } from './model.js';
+export { MISCONFIGURED_WEIGHTS, startSimulator } from './server.js';
+export type { RunningSimulator, SimulatorOptions } from './server.js';
