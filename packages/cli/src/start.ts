@@ -36,6 +36,13 @@ export async function start(env: Env): Promise<Started> {
   const recorderConfig = services.includes('recorder')
     ? loadRecorderConfig(reader, { generateToken: generate(API_TOKEN_FILE) })
     : undefined;
+  // One environment often serves every service (a compose file, a ConfigMap): the settings of a
+  // service not run here are known, not typos. Read them on the side, ignoring their values.
+  const unused = new EnvReader(env, { readFile: () => 'unused' });
+  const notGenerated = { generateToken: () => 'unused' };
+  if (!ingestConfig) loadIngestConfig(unused, notGenerated);
+  if (!recorderConfig) loadRecorderConfig(unused, notGenerated);
+  reader.allow(...unused.knownNames());
   reader.finish();
   const platform = (ingestConfig ?? recorderConfig)?.platform;
   if (!platform) throw new Error('no service selected');

@@ -48,6 +48,11 @@ export class EnvReader {
     for (const name of names) this.known.add(name);
   }
 
+  /** Every variable read or allowed so far: what another reader should also accept. */
+  knownNames(): string[] {
+    return [...this.known];
+  }
+
   private raw(name: string): string | undefined {
     this.known.add(name);
     const value = this.env[name];

@@ -2,3 +2,5 @@ export { DEFAULT_SIMULATION, errorShareAt, latencyAt, LoadBalancer } from './mod
 export type { BackendStep, SimulationSettings } from './model.js';
 export { MISCONFIGURED_WEIGHTS, startSimulator } from './server.js';
 export type { RunningSimulator, SimulatorOptions } from './server.js';
+export { DEFAULT_TIMING, runOutageScenario } from './scenario.js';
+export type { IncidentView, ScenarioOptions, ScenarioResult } from './scenario.js';

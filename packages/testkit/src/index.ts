@@ -15,4 +15,4 @@ export { startPostgres } from './postgres.js';
 export type { RunningPostgres } from './postgres.js';
 export { domainAlert, minute } from './alert-builder.js';
 export { startPrometheus } from './prometheus.js';
-export type { PrometheusSeries, RunningPrometheus } from './prometheus.js';
+export type { PrometheusOptions, PrometheusSeries, RunningPrometheus } from './prometheus.js';

@@ -59,28 +59,42 @@ function openMetricsText(series: readonly PrometheusSeries[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+export interface PrometheusOptions {
+  /**
+   * Series backfilled with `promtool tsdb create-blocks-from openmetrics` before it starts. With
+   * no scrape targets the head stays empty, so they may hold any time, past or future.
+   */
+  readonly series?: readonly PrometheusSeries[];
+  /** prometheus.yml; default: scrape nothing. Relative paths in it resolve in its own directory. */
+  readonly config?: string;
+  /** More files next to the config (rule files), by name. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
 /**
- * A real Prometheus (Debian's prometheus) on a free loopback port whose TSDB holds exactly the
- * given series, backfilled with `promtool tsdb create-blocks-from openmetrics` before it starts.
- * It scrapes nothing, so the head stays empty and the backfilled blocks may hold any time, past or
- * future. A watchdog kills it and removes its directory if this process dies first.
+ * A real Prometheus (Debian's prometheus) on a free loopback port: fed with backfilled series a
+ * test controls, or scraping and alerting as configured. A watchdog kills it and removes its
+ * directory if this process dies first.
  */
-export async function startPrometheus(options: { series: readonly PrometheusSeries[] }): Promise<RunningPrometheus> {
+export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-prometheus-'));
   const data = join(dir, 'data');
   const logFile = join(dir, 'prometheus.log');
   const configFile = join(dir, 'prometheus.yml');
   try {
-    const input = join(dir, 'series.om');
-    writeFileSync(input, openMetricsText(options.series));
-    const backfill = spawnSync(
-      process.env.PROMTOOL_BIN ?? 'promtool',
-      ['tsdb', 'create-blocks-from', 'openmetrics', input, data],
-      { encoding: 'utf8' },
-    );
-    if (backfill.error) throw backfill.error;
-    if (backfill.status !== 0) throw new Error(`promtool backfill failed: ${backfill.stderr}${backfill.stdout}`);
-    writeFileSync(configFile, 'global:\n  scrape_interval: 1m\n');
+    if (options.series && options.series.length > 0) {
+      const input = join(dir, 'series.om');
+      writeFileSync(input, openMetricsText(options.series));
+      const backfill = spawnSync(
+        process.env.PROMTOOL_BIN ?? 'promtool',
+        ['tsdb', 'create-blocks-from', 'openmetrics', input, data],
+        { encoding: 'utf8' },
+      );
+      if (backfill.error) throw backfill.error;
+      if (backfill.status !== 0) throw new Error(`promtool backfill failed: ${backfill.stderr}${backfill.stdout}`);
+    }
+    for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), content);
+    writeFileSync(configFile, options.config ?? 'global:\n  scrape_interval: 1m\n');
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
