@@ -60,7 +60,8 @@ export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
       name: 'store',
       check: async () => {
         if (!storeReady) return { ready: false, detail: `migrating the ${store.kind} store` };
-        await store.counts();
+        // A primary-key lookup: proves the database answers without scanning anything.
+        await store.incident('readiness-probe');
         return { ready: true, detail: store.kind };
       },
     },
