@@ -33,7 +33,7 @@ export interface ScenarioResult {
   readonly restoredAt: Date;
   readonly incidents: { id: string; services: string[] }[];
   readonly incident: IncidentView;
-  readonly timeline: { at: string; kind: string; source: string; text: string }[];
+  readonly timeline: { at: string; kind: string; source: string; text: string; author: string | null }[];
   readonly postmortem: string;
   readonly workDir: string;
 }

@@ -6,7 +6,8 @@ function valueText(alert: IncidentAlert): string {
   if (alert.value === null) return '';
   if (alert.signal === 'error_rate' && alert.value <= 1)
     return `, ${(alert.value * 100).toFixed(1).replace(/\.0$/, '')}%`;
-  return `, value ${alert.value}`;
+  // Prometheus values come with float noise (2.2500000000000004): four significant digits say it.
+  return `, value ${Number(alert.value.toPrecision(4))}`;
 }
 
 /**
