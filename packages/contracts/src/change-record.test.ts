@@ -80,3 +80,13 @@ describe('parseChangeRequest', () => {
     expect(issuePaths('deploy')).toEqual(['(body)']);
   });
 });
+
+describe('timestamps', () => {
+  it('refuses dates the calendar does not have, rather than rolling them over', () => {
+    for (const at of ['2026-02-30T00:00:00Z', '2026-11-22T24:00:00Z', '2026-13-01T00:00:00Z', '2026-11-22T03:60:00Z']) {
+      const result = parseChangeRequest({ ...validChange(), at });
+      expect(result.ok, at).toBe(false);
+    }
+    expect(parseChangeRequest({ ...validChange(), at: '2028-02-29T23:59:59.999+05:30' }).ok).toBe(true);
+  });
+});

@@ -33,7 +33,7 @@ export {
   timelineEntryRecordSchema,
 } from './timeline-entry-record.js';
 export type { EntryRequest, TimelineEntryRecordV1 } from './timeline-entry-record.js';
-export { isGoZeroTime, rfc3339 } from './time.js';
+export { calendarValid, isGoZeroTime, rfc3339 } from './time.js';
 export { DEFAULT_TOPIC_PREFIX, HEADERS, topicNames } from './topics.js';
 export type { TopicNames } from './topics.js';
 export { formatPath } from './validation.js';

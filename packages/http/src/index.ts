@@ -6,5 +6,6 @@ export { errorHandler, methodNotAllowed, notFound } from './handlers.js';
 export { healthRouter } from './health.js';
 export type { ReadinessCheck } from './health.js';
 export { jsonBody } from './json-body.js';
+export { openApiRouter } from './openapi-router.js';
 export { listen } from './server.js';
 export type { RunningServer } from './server.js';

@@ -1,9 +1,9 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Bus } from '@sitrep/bus';
-import { topicNames } from '@sitrep/contracts';
+import { openApiDocument, topicNames } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
-import { ApiError, errorHandler, healthRouter, notFound, type ReadinessCheck } from '@sitrep/http';
+import { ApiError, errorHandler, healthRouter, notFound, openApiRouter, type ReadinessCheck } from '@sitrep/http';
 import { httpMetrics, httpTracing, type Logger } from '@sitrep/telemetry';
 import type { IngestConfig } from './config.js';
 import { durablePublisher } from './durable-publish.js';
@@ -29,6 +29,7 @@ export function createApp(deps: IngestAppDeps): Express {
   app.use(httpMetrics(registry, 'ingest'));
   app.use(httpTracing());
   app.use(healthRouter(registry, deps.readiness));
+  app.use(openApiRouter(openApiDocument));
   app.use(
     ingestRouter({
       config,

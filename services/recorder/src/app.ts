@@ -1,13 +1,12 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
-import type { TimelineEntryRecordV1 } from '@sitrep/contracts';
+import { openApiDocument, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
-import { errorHandler, healthRouter, notFound, unavailable, type ReadinessCheck } from '@sitrep/http';
+import { errorHandler, healthRouter, notFound, openApiRouter, unavailable, type ReadinessCheck } from '@sitrep/http';
 import { StoreError, type IncidentStore } from '@sitrep/store';
 import { httpMetrics, httpTracing, type Logger } from '@sitrep/telemetry';
 import type { Context } from '@opentelemetry/api';
 import { incidentsRouter } from './api/incidents-router.js';
-import { openApiRouter } from './api/openapi-router.js';
 import type { RecorderConfig } from './config.js';
 import type { ImpactSource } from './impact-source.js';
 import type { RecorderMetrics } from './metrics.js';
@@ -34,7 +33,7 @@ export function createRecorderApp(deps: RecorderAppDeps): Express {
   app.use(httpMetrics(registry, 'recorder'));
   app.use(httpTracing());
   app.use(healthRouter(registry, deps.readiness));
-  app.use(openApiRouter());
+  app.use(openApiRouter(openApiDocument));
   app.use(incidentsRouter(deps));
   app.use(notFound);
   // A database that is down or failing over: the caller should retry, not give up.

@@ -38,8 +38,8 @@ export interface IncidentsRouterDeps {
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
-const INCIDENT_STATUSES = ['open', 'resolved', 'closed'] as const;
-const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export const INCIDENT_STATUSES = ['open', 'resolved', 'closed'] as const;
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 const idParam = (req: Request): string => String(req.params.id);
 
@@ -72,6 +72,7 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
     const until = query.instant('until', now);
     const limit = query.integer('limit', 50, 1, 500);
     const cursor = query.string('cursor', 512);
+    if (since && until && since >= until) query.problem('until', 'must be after since');
     query.finish();
     try {
       const page = await store.listIncidents({

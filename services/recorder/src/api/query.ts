@@ -1,3 +1,4 @@
+import { calendarValid } from '@sitrep/contracts';
 import { ApiError, type FieldProblem } from '@sitrep/http';
 import type { Request } from 'express';
 
@@ -46,9 +47,10 @@ export class QueryReader {
       const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[age[2] as 'm' | 'h' | 'd' | 'w'];
       return new Date(now.getTime() - Number(age[1]) * unit);
     }
-    const date = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)
-      ? new Date(value)
-      : new Date(Number.NaN);
+    const date =
+      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) && calendarValid(value)
+        ? new Date(value)
+        : new Date(Number.NaN);
     if (Number.isNaN(date.getTime())) {
       this.problems.push({
         field: name,

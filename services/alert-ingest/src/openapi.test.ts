@@ -1,0 +1,394 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Express } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BusError, EmbeddedBus } from '@sitrep/bus';
+import { EnvReader } from '@sitrep/config';
+import { openApiDocument, parseAlertmanagerWebhook, parseChangeRequest } from '@sitrep/contracts';
+import { systemClock } from '@sitrep/domain';
+import { ERROR_CODES, listen, type ReadinessCheck } from '@sitrep/http';
+import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
+import { outageAlerts, webhookBody } from '@sitrep/testkit';
+import { createApp } from './app.js';
+import { loadIngestConfig, type IngestConfig } from './config.js';
+import { ingestConfig, startIngest, TOKEN } from './ingest-harness.fixture.js';
+import type { AlertIngest } from './service.js';
+
+// The checks of the document as a whole (refs, operation ids, servers, recorder enums) live in
+// services/recorder/src/api/openapi.test.ts; this file holds it to alert-ingest's code.
+
+// ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose `default` is the plugin.
+const addFormats = addFormatsModule.default;
+
+const doc = openApiDocument;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+const SERVICE = 'ingest';
+const BASIC_USER = 'alertmanager';
+const BASIC_PASSWORD = 'pa:ss-7';
+
+// ---- The document, read as plain JSON ------------------------------------------------------
+
+type JsonObject = Record<string, unknown>;
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** JSON pointer (RFC 6901) as a URI fragment, as Ajv resolves it. */
+const pointer = (...segments: string[]): string =>
+  segments.map((segment) => `/${encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1'))}`).join('');
+
+function resolvePointer(fragment: string): unknown {
+  let node: unknown = doc;
+  for (const part of fragment.split('/').slice(1)) {
+    const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
+    node = isObject(node) ? node[key] : undefined;
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+/** A Reference Object's target and its pointer, or the object itself. */
+function deref(node: unknown, at: string): { node: JsonObject; at: string } {
+  if (isObject(node) && typeof node.$ref === 'string') {
+    const target = resolvePointer(node.$ref.slice(1));
+    if (!isObject(target)) throw new Error(`${at}: $ref ${node.$ref} does not resolve`);
+    return { node: target, at: node.$ref.slice(1) };
+  }
+  if (!isObject(node)) throw new Error(`${at} is not an object`);
+  return { node, at };
+}
+
+const serviceOperations = () =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    METHODS.filter((method) => method in item)
+      .map((method) => ({ method, path, operation: (item as JsonObject)[method] as JsonObject }))
+      .filter(({ operation }) => (operation.tags as string[]).includes(SERVICE)),
+  );
+
+// ---- Ajv over the document's schemas ------------------------------------------------------
+
+const BASE = 'https://sitrep.dev/openapi.json';
+const ajv = new Ajv2020({
+  strict: true,
+  strictTypes: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+  allErrors: true,
+});
+addFormats(ajv);
+// The OpenAPI fields around the schemas: carried along so `#/components/...` resolves, not validated.
+for (const keyword of Object.keys(doc)) ajv.addKeyword(keyword);
+ajv.addSchema({ ...doc, $id: BASE });
+
+function schemaErrors(at: string, value: unknown): unknown[] {
+  const validate = ajv.getSchema(`${BASE}#${at}`);
+  if (!validate) throw new Error(`no schema at ${at}`);
+  return validate(value) ? [] : (validate.errors ?? []);
+}
+
+// ---- Exchanges with a running alert-ingest, checked against the document ------------------
+
+const exercised = new Set<string>();
+
+type Credentials = 'bearer' | 'basic' | 'wrong' | null;
+const authorization: Record<Exclude<Credentials, null>, string> = {
+  bearer: `Bearer ${TOKEN}`,
+  basic: `Basic ${Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`, 'utf8').toString('base64')}`,
+  wrong: 'Bearer not-the-token',
+};
+
+/** Calls alert-ingest and checks status, headers and body against what the document declares. */
+async function call(
+  base: string,
+  method: 'get' | 'post',
+  path: string,
+  options: { auth?: Credentials; body?: unknown; rawBody?: string; contentType?: string } = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const headers: Record<string, string> = {};
+  const auth = options.auth === undefined ? 'bearer' : options.auth;
+  if (auth !== null) headers.authorization = authorization[auth];
+  const hasBody = options.body !== undefined || options.rawBody !== undefined;
+  if (hasBody) headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await fetch(`${base}${path}`, {
+    method: method.toUpperCase(),
+    headers,
+    ...(hasBody ? { body: options.rawBody ?? JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  const operation = serviceOperations().find((candidate) => candidate.method === method && candidate.path === path);
+  if (!operation) throw new Error(`${method.toUpperCase()} ${path} is not an ingest operation of the document`);
+  const declared = (operation.operation.responses as JsonObject)[String(response.status)];
+  if (declared === undefined) throw new Error(`${method.toUpperCase()} ${path}: ${response.status} is not documented`);
+  const { node, at } = deref(declared, pointer('paths', path, method, 'responses', String(response.status)));
+  for (const [name, header] of Object.entries((node.headers as JsonObject | undefined) ?? {})) {
+    const declaredHeader = deref(header, `${at}${pointer('headers', name)}`);
+    const value = response.headers.get(name);
+    if (declaredHeader.node.required === true) expect(value, `${name} header of ${response.status}`).not.toBeNull();
+    if (value !== null) expect(schemaErrors(`${declaredHeader.at}/schema`, value)).toEqual([]);
+  }
+  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+  expect(Object.keys((node.content as JsonObject | undefined) ?? {}), `${method} ${path}`).toContain(mediaType);
+  const body: unknown = mediaType.endsWith('json') ? JSON.parse(text) : text;
+  expect(schemaErrors(`${at}${pointer('content', mediaType, 'schema')}`, body)).toEqual([]);
+  exercised.add(`${method} ${path} ${response.status}`);
+  return { status: response.status, headers: response.headers, body };
+}
+
+const requestSchema = (path: string) =>
+  pointer('paths', path, 'post', 'requestBody', 'content', 'application/json', 'schema');
+
+// ---- alert-ingest under test --------------------------------------------------------------
+
+function appOf(config: IngestConfig, publish: () => Promise<void>, readiness: readonly ReadinessCheck[]): Express {
+  return createApp({
+    config,
+    bus: { publish },
+    clock: systemClock,
+    logger: createMemoryLogger('error').logger,
+    registry: createMetricsRegistry({ service: 'alert-ingest', processMetrics: false }),
+    readiness,
+  });
+}
+
+let dir: string;
+let bus: EmbeddedBus;
+let ingest: AlertIngest;
+let config: IngestConfig;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sitrep-openapi-'));
+  config = ingestConfig({
+    SITREP_DATA_DIR: dir,
+    SITREP_CORRELATOR: 'disabled',
+    SITREP_INGEST_BASIC_AUTH: `${BASIC_USER}:${BASIC_PASSWORD}`,
+    SITREP_INGEST_MAX_BODY: '64kb',
+  });
+  bus = new EmbeddedBus({ path: join(dir, 'bus.sqlite'), logger: createMemoryLogger('error').logger });
+  ingest = await startIngest(config, bus);
+});
+
+afterAll(async () => {
+  await ingest.close();
+  await bus.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// ---- The tests ----------------------------------------------------------------------------
+
+describe('the OpenAPI document, for alert-ingest', () => {
+  it('declares exactly the routes the ingest app serves', () => {
+    const documented = serviceOperations()
+      .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
+      .sort();
+    expect(appRoutes(appOf(config, () => Promise.resolve(), []))).toEqual(documented);
+  });
+
+  it("names alert-ingest's default host and port, and its auth schemes", () => {
+    const defaults = loadIngestConfig(new EnvReader({ SITREP_INGEST_BEARER_TOKEN: 'token' }));
+    const server = doc.servers.find((candidate) => candidate.description === 'alert-ingest')!;
+    expect(server.variables.port.default).toBe(String(defaults.port));
+    expect(server.variables.host.default).toBe(defaults.platform.host);
+    for (const { path, operation } of serviceOperations()) {
+      const expected = path.startsWith('/api/') ? [{ bearerAuth: [] }, { basicAuth: [] }] : [];
+      expect(operation.security, path).toEqual(expected);
+    }
+    expect(doc.components.schemas.ErrorCode.enum).toEqual(Object.keys(ERROR_CODES));
+  });
+
+  it('describes webhook bodies as alert-ingest parses them', () => {
+    const base = webhookBody(outageAlerts(2));
+    const alert = (base.alerts as JsonObject[])[0]!;
+    const withAlert = (changes: JsonObject) => ({ ...base, alerts: [{ ...alert, ...changes }] });
+    const without = (object: JsonObject, key: string) =>
+      Object.fromEntries(Object.entries(object).filter(([k]) => k !== key));
+    const samples: unknown[] = [
+      base,
+      { ...base, alerts: [] },
+      { ...base, version: '3' },
+      { ...base, version: 4 },
+      { ...base, status: 'pending' },
+      { ...base, truncatedAlerts: 3 },
+      { ...base, truncatedAlerts: -1 },
+      { ...base, truncatedAlerts: 1.5 },
+      { ...base, groupLabels: { alertname: 5 } },
+      { ...base, newerAlertmanagerField: true },
+      without(base, 'groupKey'),
+      without(base, 'receiver'),
+      without(base, 'alerts'),
+      without(without(without(base, 'groupLabels'), 'commonLabels'), 'externalURL'),
+      withAlert({ labels: {} }),
+      withAlert({ labels: { alertname: 'X', value: 0.3 } }),
+      withAlert({ startsAt: 'yesterday' }),
+      withAlert({ startsAt: '2026-11-22T06:00:00.123456789Z' }),
+      withAlert({ startsAt: '2026-11-22T07:00:00+01:00' }),
+      withAlert({ startsAt: '2026-11-22T06:00:00' }),
+      withAlert({ startsAt: '2026-11-22T06:00:00.1234567890Z' }),
+      withAlert({ endsAt: '2026-11-22T06:30:00Z', status: 'resolved' }),
+      withAlert({ status: 'silenced' }),
+      withAlert({ fingerprint: '' }),
+      withAlert({ fingerprint: 'f'.repeat(129) }),
+      withAlert({ fingerprint: 'e76d76b22322c3fc' }),
+      withAlert({ generatorURL: 7 }),
+      { ...base, alerts: [without(without(without(alert, 'annotations'), 'endsAt'), 'generatorURL')] },
+      { ...base, alerts: [without(alert, 'startsAt')] },
+      [],
+      null,
+    ];
+    for (const sample of samples) {
+      expect(schemaErrors(requestSchema('/api/v1/alertmanager'), sample).length === 0, JSON.stringify(sample)).toBe(
+        parseAlertmanagerWebhook(sample).ok,
+      );
+    }
+  });
+
+  it('describes change requests as alert-ingest parses them', () => {
+    const base = { service: 'auth-lb', kind: 'config', summary: 'new balancer weights', at: '2026-11-22T02:58:00Z' };
+    const samples: unknown[] = [
+      base,
+      { ...base, id: 'deploy-42', labels: { team: 'identity', _env: 'prod' }, link: 'https://ci.example/runs/42' },
+      { ...base, id: 'has space' },
+      { ...base, service: '' },
+      { ...base, service: '   ' },
+      { ...base, service: 's'.repeat(257) },
+      { ...base, kind: 'Deploy' },
+      { ...base, kind: 'feature_flag' },
+      { ...base, kind: `k${'x'.repeat(64)}` },
+      { ...base, summary: '' },
+      { ...base, summary: 's'.repeat(1025) },
+      { ...base, at: '2026-11-22' },
+      { ...base, at: '2026-11-22T02:58:00.5+05:30' },
+      { ...base, labels: { 'bad-name': 'x' } },
+      { ...base, labels: { ok: 1 } },
+      { ...base, link: 'ftp://files.example/x' },
+      { ...base, link: 'http://ci.example/1' },
+      { ...base, link: 'not a url' },
+      { ...base, extra: 'ignored' },
+      { service: 'auth', kind: 'deploy', summary: 'v2' },
+      'deploy',
+    ];
+    for (const sample of samples) {
+      expect(schemaErrors(requestSchema('/api/v1/changes'), sample).length === 0, JSON.stringify(sample)).toBe(
+        parseChangeRequest(sample).ok,
+      );
+    }
+  });
+});
+
+describe('alert-ingest responses match the document', () => {
+  it('accepts Alertmanager notifications, with a bearer token or basic auth', async () => {
+    const body = webhookBody(outageAlerts(3));
+    expect(schemaErrors(requestSchema('/api/v1/alertmanager'), body)).toEqual([]);
+    const accepted = await call(ingest.url, 'post', '/api/v1/alertmanager', { body });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ status: 'accepted', alerts: 3 });
+    expect((await call(ingest.url, 'post', '/api/v1/alertmanager', { body, auth: 'basic' })).status).toBe(200);
+  });
+
+  it('rejects bad notifications with the documented errors', async () => {
+    const path = '/api/v1/alertmanager';
+    const body = webhookBody(outageAlerts(1));
+    const invalid = await call(ingest.url, 'post', path, { body: { ...body, version: '3' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ error: { code: 'invalid_payload', field: 'version' } });
+    const notJson = await call(ingest.url, 'post', path, { rawBody: '{"version":' });
+    expect(notJson.body).toMatchObject({ error: { code: 'invalid_json' } });
+    const anonymous = await call(ingest.url, 'post', path, { body, auth: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    expect((await call(ingest.url, 'post', path, { body, auth: 'wrong' })).status).toBe(401);
+    expect((await call(ingest.url, 'post', path, { rawBody: 'x', contentType: 'text/plain' })).status).toBe(415);
+    const huge = webhookBody(outageAlerts(400));
+    expect((await call(ingest.url, 'post', path, { body: huge })).status).toBe(413);
+  });
+
+  it('accepts changes, and rejects one from the future', async () => {
+    const path = '/api/v1/changes';
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const full = {
+      id: 'weights-7',
+      service: 'auth-lb',
+      kind: 'config',
+      summary: 'new weights',
+      at,
+      labels: { team: 'idp' },
+    };
+    const withLink = { ...full, link: 'https://ci.example/runs/7' };
+    expect(schemaErrors(requestSchema(path), withLink)).toEqual([]);
+    const accepted = await call(ingest.url, 'post', path, { body: withLink });
+    expect(accepted.body).toEqual({ status: 'accepted', id: 'weights-7' });
+    const derived = await call(ingest.url, 'post', path, {
+      body: { service: 'auth', kind: 'deploy', summary: 'v2', at },
+    });
+    expect(derived.status).toBe(200);
+    const future = new Date(Date.now() + 60 * 60_000).toISOString();
+    const rejected = await call(ingest.url, 'post', path, { body: { ...full, at: future } });
+    expect(rejected.body).toMatchObject({ error: { code: 'invalid_payload', field: 'at' } });
+    expect((await call(ingest.url, 'post', path, { body: full, auth: null })).status).toBe(401);
+  });
+
+  it('answers 503 with Retry-After when the bus does not take the records, and /readyz says why', async () => {
+    const refused = () => Promise.reject(new BusError('broker unreachable', 'connection', true));
+    const notReady = { name: 'bus', check: () => Promise.resolve({ ready: false, detail: 'connecting to the bus' }) };
+    const server = await listen(appOf(config, refused, [notReady]), '127.0.0.1', 0);
+    try {
+      const webhook = await call(server.url, 'post', '/api/v1/alertmanager', { body: webhookBody(outageAlerts(1)) });
+      expect(webhook.status).toBe(503);
+      expect(webhook.headers.get('retry-after')).toBe(String(config.retryAfterSeconds));
+      const change = { service: 'auth', kind: 'deploy', summary: 'v3', at: new Date().toISOString() };
+      expect((await call(server.url, 'post', '/api/v1/changes', { body: change })).status).toBe(503);
+      expect((await call(server.url, 'get', '/readyz', { auth: null })).status).toBe(503);
+    } finally {
+      await server.close(1000);
+    }
+  });
+
+  it('serves health, readiness, metrics and this document without credentials', async () => {
+    expect((await call(ingest.url, 'get', '/healthz', { auth: null })).status).toBe(200);
+    expect((await call(ingest.url, 'get', '/readyz', { auth: null })).status).toBe(200);
+    expect((await call(ingest.url, 'get', '/metrics', { auth: null })).status).toBe(200);
+    const served = await call(ingest.url, 'get', '/openapi.json', { auth: null });
+    expect(served.body).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
+  it('exercised a success response of every ingest operation', () => {
+    for (const { method, path, operation } of serviceOperations()) {
+      const statuses = Object.keys(operation.responses as JsonObject).filter((status) => status.startsWith('2'));
+      expect(
+        statuses.some((status) => exercised.has(`${method} ${path} ${status}`)),
+        `${method} ${path}`,
+      ).toBe(true);
+    }
+  });
+});
+
+// ---- Routes of an express app -------------------------------------------------------------
+
+interface Layer {
+  readonly slash?: boolean;
+  readonly route?: { readonly path: string; readonly methods: Record<string, boolean | undefined> };
+  readonly handle?: { readonly stack?: readonly Layer[] };
+}
+
+/** `METHOD /path/{param}` of every route (Express 5 router stack), without the 405 catch-alls. */
+function appRoutes(app: Express): string[] {
+  const routes: string[] = [];
+  const walk = (stack: readonly Layer[]): void => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const [method, on] of Object.entries(layer.route.methods)) {
+          if (on === true && method !== '_all') {
+            routes.push(`${method.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+          }
+        }
+      } else if (layer.handle?.stack) {
+        // Every router here is mounted at the root; one mounted under a path would need its prefix.
+        expect(layer.slash, 'a router mounted under a path').toBe(true);
+        walk(layer.handle.stack);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: readonly Layer[] } }).router.stack);
+  return routes.sort();
+}
