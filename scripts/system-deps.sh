@@ -13,6 +13,11 @@ command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# The deploy-file checks (scripts/deploy-tools.sh) build kubeconform and Docker Compose with Go
+# and take the Kubernetes schemas from PyPI.
+command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
+python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor, webhookBody } from '@sitrep/testkit';
 
 // The deploy files users copy are checked by the tools that will read them.
@@ -95,5 +95,78 @@ describe('production bundle (what deploy/docker/Dockerfile ships)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Kubernetes manifests and the compose file', () => {
+  const tools: Record<string, string> = {};
+  beforeAll(() => {
+    // Builds kubeconform and Docker Compose from the Go module proxy on first use (minutes), then cached.
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const fetched = run('bash', [join(root, 'scripts/deploy-tools.sh')]);
+    if (fetched.status !== 0) throw new Error(`scripts/deploy-tools.sh failed: ${fetched.output}`);
+    for (const line of fetched.output.split('\n')) {
+      const match = /^([A-Z0-9_]+)=(.+)$/.exec(line);
+      if (match) tools[match[1]!] = match[2]!;
+    }
+  }, 1_200_000);
+
+  const kubeconform = (path: string) =>
+    run(tools.KUBECONFORM!, [
+      '-strict',
+      '-summary',
+      '-ignore-filename-pattern',
+      'kustomization.yaml',
+      '-schema-location',
+      tools.K8S_SCHEMA_LOCATION!,
+      path,
+    ]);
+
+  it('every manifest in deploy/k8s is valid Kubernetes (kubeconform, strict: unknown fields fail)', () => {
+    const result = kubeconform(deploy('k8s'));
+    expect(result.output).toMatch(/Valid: \d+, Invalid: 0, Errors: 0, Skipped: 0/);
+    expect(result.status).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'sitrep-k8s-'));
+    try {
+      // The check can fail: a misspelt field is caught.
+      writeFileSync(
+        join(dir, 'recorder.yaml'),
+        readFileSync(deploy('k8s/recorder.yaml'), 'utf8').replace('replicas:', 'replica:'),
+      );
+      expect(kubeconform(dir).status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the compose file is valid (docker compose config) and runs what the README promises', () => {
+    const result = spawnSync(tools.DOCKER_COMPOSE!, ['config', '--format', 'json'], {
+      cwd: deploy('compose'),
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const config = JSON.parse(result.stdout) as {
+      services: Record<string, { deploy?: { replicas?: number }; healthcheck?: unknown; build?: { target?: string } }>;
+    };
+    expect(Object.keys(config.services).sort()).toEqual([
+      'alert-ingest',
+      'alertmanager',
+      'kafka',
+      'postgres',
+      'prometheus',
+      'recorder',
+    ]);
+    expect(config.services['alert-ingest']?.deploy?.replicas).toBe(2);
+    expect(config.services['alert-ingest']?.build?.target).toBe('alert-ingest');
+    expect(config.services.recorder?.build?.target).toBe('recorder');
+    for (const name of ['kafka', 'postgres', 'prometheus', 'alertmanager']) {
+      expect(config.services[name]?.healthcheck, name).toBeDefined();
+    }
+  });
+
+  it('the compose Alertmanager configuration is valid too (amtool)', () => {
+    const check = run('amtool', ['check-config', deploy('compose/alertmanager.yml')]);
+    expect(check.output).toContain('SUCCESS');
   });
 });
