@@ -11,6 +11,7 @@ case "$command" in
   kafka) exec node packages/testkit/dist/kafka-cli.js "$@" ;;
   bench-ingest) exec node bench/ingest/run.ts "$@" ;;
   bench-correlate) exec node --expose-gc bench/correlate/run.ts "$@" ;;
+  bench-record) exec node --expose-gc bench/record/run.ts "$@" ;;
   demo) exec node --disable-warning=ExperimentalWarning packages/simulator/dist/demo.js "$@" ;;
   *) exec node --disable-warning=ExperimentalWarning packages/cli/bin/sitrep.js "$command" "$@" ;;
 esac

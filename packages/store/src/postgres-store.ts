@@ -45,6 +45,9 @@ export class PostgresIncidentStore implements IncidentStore {
 
   constructor(connectionString: string, options: { maxConnections?: number } = {}) {
     this.pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+    // An idle connection that dies (a server restart, a failover) is dropped from the pool, and the
+    // next query opens a new one. Without a listener that 'error' event would end the process.
+    this.pool.on('error', () => undefined);
   }
 
   private async query(

@@ -71,7 +71,7 @@ const seconds = (from: Date, to: Date): number => Math.max(0, (to.getTime() - fr
 /**
  * Observes each moment the write made happen (null before, set after), so each incident counts
  * once per phase however often it is re-delivered; a reopened and re-resolved incident counts
- * its new resolution too. A rebuild observes its history again.
+ * its new resolution too. A recorder re-reading the topics into an empty store observes history again.
  */
 export function observeMoments(metrics: RecorderMetrics, { before, after }: Applied): void {
   if (after === null) return;

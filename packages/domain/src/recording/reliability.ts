@@ -58,7 +58,9 @@ export function reliabilityReport(
   const groups = new Map<string, ReportedIncident[]>();
   for (const incident of incidents) {
     const key = groupBy === 'service' ? incident.service : groupBy === 'severity' ? incident.severity : 'all';
-    groups.set(key, [...(groups.get(key) ?? []), incident]);
+    const members = groups.get(key);
+    if (members) members.push(incident);
+    else groups.set(key, [incident]);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
