@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { incidentEventRecord } from '@sitrep/codec';
-import type { IncidentEventRecordV1, TimelineEntryRecordV1 } from '@sitrep/contracts';
-import { Correlator, DEFAULT_CORRELATION_SETTINGS, DependencyMap } from '@sitrep/domain';
+import type { IncidentEventRecordV1 } from '@sitrep/contracts';
 import { SqliteIncidentStore } from '@sitrep/store';
-import { domainAlert, minute } from '@sitrep/testkit';
+import { minute } from '@sitrep/testkit';
 import { applyIncidentEvent, applyTimelineEntry } from './incident-writer.js';
+import { entryRecord as entry, outageRecords } from './recorder-harness.fixture.js';
 
 const at = minute;
 const apply = async (store: SqliteIncidentStore, record: IncidentEventRecordV1) =>
@@ -26,26 +25,6 @@ async function newStore(): Promise<SqliteIncidentStore> {
   stores.push(store);
   await store.migrate();
   return store;
-}
-
-const alert = (labels: Record<string, string>, starts: number, received: number, ends?: number) =>
-  domainAlert(labels, { starts, received, ...(ends === undefined ? {} : { ends }) });
-
-/** The outage's incident events as they travel on the topic. */
-function outageRecords(): IncidentEventRecordV1[] {
-  const c = new Correlator({
-    ...DEFAULT_CORRELATION_SETTINGS,
-    quietPeriodMs: 0,
-    dependencies: new DependencyMap([['auth-lb', 'auth']]),
-  });
-  const lb = { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' };
-  const errors = { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' };
-  return [
-    ...c.applyAlert(alert(lb, 0, 1)),
-    ...c.applyAlert(alert(errors, 3, 3.5)),
-    ...c.applyAlert(alert(errors, 3, 30, 29)),
-    ...c.applyAlert(alert(lb, 0, 31, 30)),
-  ].map(incidentEventRecord);
 }
 
 describe('applyIncidentEvent', () => {
@@ -111,20 +90,6 @@ describe('applyIncidentEvent', () => {
     });
   });
 });
-
-function entry(incidentId: string, kind: TimelineEntryRecordV1['kind'], minute: number, id = `${kind}-${minute}`) {
-  return {
-    schema: 'sitrep.timeline-entry.v1',
-    id,
-    incidentId,
-    kind,
-    at: at(minute).toISOString(),
-    recordedAt: at(minute + 0.5).toISOString(),
-    author: 'oncall@example.com',
-    text: '',
-    to: null,
-  } satisfies TimelineEntryRecordV1;
-}
 
 describe('applyTimelineEntry', () => {
   it('moves the incident’s moments and status with people’s entries', async () => {

@@ -5,12 +5,9 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Correlator } from '../correlation/correlator.js';
-import { DependencyMap } from '../correlation/dependency-map.js';
-import type { IncidentEvent } from '../correlation/incident-event.js';
-import { DEFAULT_CORRELATION_SETTINGS } from '../correlation/settings.js';
-import { at, authErrors, authLatency, change, firing, lbImbalance, resolved } from '../correlation/timeline.fixture.js';
+import { at } from '../correlation/timeline.fixture.js';
 import type { HumanEntry, HumanEntryKind } from './entries.js';
+import { outageEvents } from './outage.fixture.js';
 import { recordIncident, type IncidentRecord } from './incident-record.js';
 import { humanDuration, isValidTimeZone, renderPostmortem } from './postmortem.js';
 
@@ -26,25 +23,7 @@ function golden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
-const settings = { ...DEFAULT_CORRELATION_SETTINGS, dependencies: new DependencyMap([['auth-lb', 'auth']]) };
-
-function outage(resolve = true): IncidentEvent[] {
-  const c = new Correlator(settings);
-  const events = [
-    ...c.applyChange(change('auth-lb', 'config', 'lb weights 1:1:1 -> 5:1:1', -4, -4)),
-    ...c.applyAlert(firing(lbImbalance, 1)),
-    ...c.applyAlert(firing(authErrors, 3.5)),
-    ...c.applyAlert(firing(authLatency, 4.5)),
-  ];
-  if (!resolve) return events;
-  return [
-    ...events,
-    ...c.applyAlert(resolved(authErrors, 30, 30.5)),
-    ...c.applyAlert(resolved(authLatency, 31, 31.5)),
-    ...c.applyAlert(resolved(lbImbalance, 32, 33)),
-    ...c.tick(at(40)),
-  ];
-}
+const outage = outageEvents;
 
 let counter = 0;
 function entry(kind: HumanEntryKind, minute: number, text: string, extra: Partial<HumanEntry> = {}): HumanEntry {

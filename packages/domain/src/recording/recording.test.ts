@@ -1,36 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { Correlator } from '../correlation/correlator.js';
-import { DependencyMap } from '../correlation/dependency-map.js';
 import type { IncidentEvent } from '../correlation/incident-event.js';
 import { summariseIncidents } from '../correlation/incident-summary.js';
-import { DEFAULT_CORRELATION_SETTINGS } from '../correlation/settings.js';
-import { at, authErrors, authLatency, change, firing, lbImbalance, resolved } from '../correlation/timeline.fixture.js';
+import { at, authErrors, authLatency, firing, resolved } from '../correlation/timeline.fixture.js';
 import type { HumanEntry, HumanEntryKind } from './entries.js';
+import { outageEvents, outageSettings } from './outage.fixture.js';
 import { incidentDurations, incidentMoments } from './durations.js';
 import { incidentImpact } from './impact.js';
 import { durationStats, reliabilityReport } from './reliability.js';
 import { buildTimeline } from './timeline.js';
 
-const settings = { ...DEFAULT_CORRELATION_SETTINGS, dependencies: new DependencyMap([['auth-lb', 'auth']]) };
-
-/** The reference outage through the real correlator: change at -4, imbalance 0, errors 3, latency 4, all resolved by 32. */
-function outage(resolve = true): IncidentEvent[] {
-  const c = new Correlator(settings);
-  const events = [
-    ...c.applyChange(change('auth-lb', 'config', 'lb weights 1:1:1 -> 5:1:1', -4, -4)),
-    ...c.applyAlert(firing(lbImbalance, 1)),
-    ...c.applyAlert(firing(authErrors, 3.5)),
-    ...c.applyAlert(firing(authLatency, 4.5)),
-  ];
-  if (!resolve) return events;
-  return [
-    ...events,
-    ...c.applyAlert(resolved(authErrors, 30, 30.5)),
-    ...c.applyAlert(resolved(authLatency, 31, 31.5)),
-    ...c.applyAlert(resolved(lbImbalance, 32, 33)),
-    ...c.tick(at(40)),
-  ];
-}
+const settings = outageSettings;
+const outage = outageEvents;
 
 let counter = 0;
 function entry(kind: HumanEntryKind, minute: number, extra: Partial<HumanEntry> = {}): HumanEntry {
