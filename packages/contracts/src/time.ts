@@ -7,7 +7,8 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d
 export function calendarValid(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text);
   if (!match) return false;
-  const [year, month, day, hour = '0', minute = '0', second = '0'] = match.slice(1).map((part) => part ?? '0');
+  // Optional groups that did not take part are undefined at run time, whatever the types say.
+  const [, year, month, day, hour = '0', minute = '0', second = '0'] = match;
   const probe = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   return (
     probe.getUTCMonth() === Number(month) - 1 &&
