@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseIncidentEventRecord } from '@sitrep/contracts';
-import { Correlator, DEFAULT_CORRELATION_SETTINGS, DependencyMap, changeId, type IncidentEvent } from '@sitrep/domain';
+import { ENTRY_KINDS, parseIncidentEventRecord } from '@sitrep/contracts';
+import {
+  Correlator,
+  DEFAULT_CORRELATION_SETTINGS,
+  DependencyMap,
+  HUMAN_ENTRY_KINDS,
+  changeId,
+  type IncidentEvent,
+} from '@sitrep/domain';
 import { domainAlert, minute } from '@sitrep/testkit';
 import { incidentEventFromRecord, incidentEventRecord } from './records.js';
 
@@ -57,5 +64,11 @@ describe('incident event records', () => {
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
       expect(incidentEventFromRecord(parsed.value)).toEqual(event);
     }
+  });
+});
+
+describe('timeline entry kinds', () => {
+  it('are the same on the wire as in the domain (contracts cannot import the domain, so this checks it)', () => {
+    expect([...ENTRY_KINDS]).toEqual([...HUMAN_ENTRY_KINDS]);
   });
 });
