@@ -9,3 +9,4 @@ export { jsonBody } from './json-body.js';
 export { openApiRouter } from './openapi-router.js';
 export { listen } from './server.js';
 export type { RunningServer } from './server.js';
+export { retryUntilStarted } from './retry-start.js';

@@ -1,7 +1,7 @@
 import type { Bus, TopicSpec } from '@sitrep/bus';
 import { topicNames } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
-import { listen, type ReadinessCheck, type RunningServer } from '@sitrep/http';
+import { listen, retryUntilStarted, type ReadinessCheck, type RunningServer } from '@sitrep/http';
 import type { Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
@@ -67,34 +67,26 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
   const server: RunningServer = await listen(app, config.platform.host, config.port);
   logger.info('alert-ingest listening', { url: server.url, bus: bus.kind });
 
-  const started = (async () => {
-    let delayMs = 500;
-    for (;;) {
-      try {
-        await bus.start(ingestTopics(config));
-        connected = true;
-        logger.info('bus ready', { bus: bus.kind });
-        if (config.correlatorEnabled && !isStopping()) {
-          correlator = await startCorrelator({
-            bus,
-            topics: correlatorTopics(config),
-            settings: config.correlation,
-            clock: deps.clock,
-            logger: logger.child({ component: 'correlator' }),
-            registry: deps.registry,
-            groupId: config.correlatorGroup,
-            instanceId: randomBytes(6).toString('hex'),
-          });
-        }
-        return;
-      } catch (error) {
-        if (isStopping()) return;
-        logger.warn('bus not reachable yet; retrying', { error: error as Error, retryInMs: delayMs });
-        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-        delayMs = Math.min(delayMs * 2, 30_000);
+  const started = retryUntilStarted(
+    async () => {
+      await bus.start(ingestTopics(config));
+      connected = true;
+      logger.info('bus ready', { bus: bus.kind });
+      if (config.correlatorEnabled && !isStopping()) {
+        correlator = await startCorrelator({
+          bus,
+          topics: correlatorTopics(config),
+          settings: config.correlation,
+          clock: deps.clock,
+          logger: logger.child({ component: 'correlator' }),
+          registry: deps.registry,
+          groupId: config.correlatorGroup,
+          instanceId: randomBytes(6).toString('hex'),
+        });
       }
-    }
-  })();
+    },
+    { isStopping, logger, waitingFor: 'the bus' },
+  );
 
   return {
     url: server.url,

@@ -3,7 +3,7 @@ import { SpanKind, type Context } from '@opentelemetry/api';
 import type { Bus, Subscription, TopicSpec } from '@sitrep/bus';
 import { HEADERS, topicNames, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
-import { listen, unavailable, type ReadinessCheck } from '@sitrep/http';
+import { listen, retryUntilStarted, unavailable, type ReadinessCheck } from '@sitrep/http';
 import type { IncidentStore } from '@sitrep/store';
 import { inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
@@ -106,35 +106,27 @@ export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
   const server = await listen(app, config.platform.host, config.port);
   logger.info('recorder listening', { url: server.url, store: store.kind, bus: bus.kind });
 
-  const started = (async () => {
-    let delayMs = 500;
-    for (;;) {
-      try {
-        if (!storeReady) {
-          await store.migrate();
-          storeReady = true;
-        }
-        await bus.start(recorderTopics(config));
-        busReady = true;
-        if (isStopping()) return;
-        subscription = await startRecording({
-          bus,
-          store,
-          topics: names,
-          logger: logger.child({ component: 'recording', instance: randomBytes(4).toString('hex') }),
-          metrics,
-          groupId: config.consumerGroup,
-        });
-        logger.info('recording incident events', { group: config.consumerGroup });
-        return;
-      } catch (error) {
-        if (isStopping()) return;
-        logger.warn('store or bus not ready yet; retrying', { error: error as Error, retryInMs: delayMs });
-        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-        delayMs = Math.min(delayMs * 2, 30_000);
+  const started = retryUntilStarted(
+    async () => {
+      if (!storeReady) {
+        await store.migrate();
+        storeReady = true;
       }
-    }
-  })();
+      await bus.start(recorderTopics(config));
+      busReady = true;
+      if (isStopping()) return;
+      subscription = await startRecording({
+        bus,
+        store,
+        topics: names,
+        logger: logger.child({ component: 'recording', instance: randomBytes(4).toString('hex') }),
+        metrics,
+        groupId: config.consumerGroup,
+      });
+      logger.info('recording incident events', { group: config.consumerGroup });
+    },
+    { isStopping, logger, waitingFor: 'the store or the bus' },
+  );
 
   return {
     url: server.url,
