@@ -16,3 +16,5 @@ export type { RunningPostgres } from './postgres.js';
 export { domainAlert, minute } from './alert-builder.js';
 export { startPrometheus } from './prometheus.js';
 export type { PrometheusOptions, PrometheusSeries, RunningPrometheus } from './prometheus.js';
+export { expressRoutes, isJsonObject, jsonPointer, openApiChecker } from './openapi-checker.js';
+export type { CheckedExchange, DocumentOperation, JsonObject } from './openapi-checker.js';

@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusError, EmbeddedBus } from '@sitrep/bus';
@@ -11,7 +9,14 @@ import { openApiDocument, parseAlertmanagerWebhook, parseChangeRequest } from '@
 import { systemClock } from '@sitrep/domain';
 import { ERROR_CODES, listen, type ReadinessCheck } from '@sitrep/http';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { outageAlerts, webhookBody } from '@sitrep/testkit';
+import {
+  expressRoutes,
+  jsonPointer,
+  openApiChecker,
+  outageAlerts,
+  webhookBody,
+  type JsonObject,
+} from '@sitrep/testkit';
 import { createApp } from './app.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 import { ingestConfig, startIngest, TOKEN } from './ingest-harness.fixture.js';
@@ -20,73 +25,14 @@ import type { AlertIngest } from './service.js';
 // The checks of the document as a whole (refs, operation ids, servers, recorder enums) live in
 // services/recorder/src/api/openapi.test.ts; this file holds it to alert-ingest's code.
 
-// ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose `default` is the plugin.
-const addFormats = addFormatsModule.default;
-
 const doc = openApiDocument;
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const SERVICE = 'ingest';
 const BASIC_USER = 'alertmanager';
 const BASIC_PASSWORD = 'pa:ss-7';
-
-// ---- The document, read as plain JSON ------------------------------------------------------
-
-type JsonObject = Record<string, unknown>;
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** JSON pointer (RFC 6901) as a URI fragment, as Ajv resolves it. */
-const pointer = (...segments: string[]): string =>
-  segments.map((segment) => `/${encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1'))}`).join('');
-
-function resolvePointer(fragment: string): unknown {
-  let node: unknown = doc;
-  for (const part of fragment.split('/').slice(1)) {
-    const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
-    node = isObject(node) ? node[key] : undefined;
-    if (node === undefined) return undefined;
-  }
-  return node;
-}
-
-/** A Reference Object's target and its pointer, or the object itself. */
-function deref(node: unknown, at: string): { node: JsonObject; at: string } {
-  if (isObject(node) && typeof node.$ref === 'string') {
-    const target = resolvePointer(node.$ref.slice(1));
-    if (!isObject(target)) throw new Error(`${at}: $ref ${node.$ref} does not resolve`);
-    return { node: target, at: node.$ref.slice(1) };
-  }
-  if (!isObject(node)) throw new Error(`${at} is not an object`);
-  return { node, at };
-}
-
-const serviceOperations = () =>
-  Object.entries(doc.paths).flatMap(([path, item]) =>
-    METHODS.filter((method) => method in item)
-      .map((method) => ({ method, path, operation: (item as JsonObject)[method] as JsonObject }))
-      .filter(({ operation }) => (operation.tags as string[]).includes(SERVICE)),
-  );
-
-// ---- Ajv over the document's schemas ------------------------------------------------------
-
-const BASE = 'https://sitrep.dev/openapi.json';
-const ajv = new Ajv2020({
-  strict: true,
-  strictTypes: true,
-  strictRequired: false,
-  allowUnionTypes: true,
-  allErrors: true,
-});
-addFormats(ajv);
-// The OpenAPI fields around the schemas: carried along so `#/components/...` resolves, not validated.
-for (const keyword of Object.keys(doc)) ajv.addKeyword(keyword);
-ajv.addSchema({ ...doc, $id: BASE });
-
-function schemaErrors(at: string, value: unknown): unknown[] {
-  const validate = ajv.getSchema(`${BASE}#${at}`);
-  if (!validate) throw new Error(`no schema at ${at}`);
-  return validate(value) ? [] : (validate.errors ?? []);
-}
+const checker = openApiChecker(doc);
+const { schemaErrors } = checker;
+const pointer = jsonPointer;
+const serviceOperations = () => checker.tagged(SERVICE);
 
 // ---- Exchanges with a running alert-ingest, checked against the document ------------------
 
@@ -117,23 +63,9 @@ async function call(
     ...(hasBody ? { body: options.rawBody ?? JSON.stringify(options.body) } : {}),
   });
   const text = await response.text();
-  const operation = serviceOperations().find((candidate) => candidate.method === method && candidate.path === path);
-  if (!operation) throw new Error(`${method.toUpperCase()} ${path} is not an ingest operation of the document`);
-  const declared = (operation.operation.responses as JsonObject)[String(response.status)];
-  if (declared === undefined) throw new Error(`${method.toUpperCase()} ${path}: ${response.status} is not documented`);
-  const { node, at } = deref(declared, pointer('paths', path, method, 'responses', String(response.status)));
-  for (const [name, header] of Object.entries((node.headers as JsonObject | undefined) ?? {})) {
-    const declaredHeader = deref(header, `${at}${pointer('headers', name)}`);
-    const value = response.headers.get(name);
-    if (declaredHeader.node.required === true) expect(value, `${name} header of ${response.status}`).not.toBeNull();
-    if (value !== null) expect(schemaErrors(`${declaredHeader.at}/schema`, value)).toEqual([]);
-  }
-  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-  expect(Object.keys((node.content as JsonObject | undefined) ?? {}), `${method} ${path}`).toContain(mediaType);
-  const body: unknown = mediaType.endsWith('json') ? JSON.parse(text) : text;
-  expect(schemaErrors(`${at}${pointer('content', mediaType, 'schema')}`, body)).toEqual([]);
+  const exchange = checker.checkResponse(method, path, response, text);
   exercised.add(`${method} ${path} ${response.status}`);
-  return { status: response.status, headers: response.headers, body };
+  return exchange;
 }
 
 const requestSchema = (path: string) =>
@@ -182,7 +114,7 @@ describe('the OpenAPI document, for alert-ingest', () => {
     const documented = serviceOperations()
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
       .sort();
-    expect(appRoutes(appOf(config, () => Promise.resolve(), []))).toEqual(documented);
+    expect(expressRoutes(appOf(config, () => Promise.resolve(), []))).toEqual(documented);
   });
 
   it("names alert-ingest's default host and port, and its auth schemes", () => {
@@ -362,33 +294,3 @@ describe('alert-ingest responses match the document', () => {
     }
   });
 });
-
-// ---- Routes of an express app -------------------------------------------------------------
-
-interface Layer {
-  readonly slash?: boolean;
-  readonly route?: { readonly path: string; readonly methods: Record<string, boolean | undefined> };
-  readonly handle?: { readonly stack?: readonly Layer[] };
-}
-
-/** `METHOD /path/{param}` of every route (Express 5 router stack), without the 405 catch-alls. */
-function appRoutes(app: Express): string[] {
-  const routes: string[] = [];
-  const walk = (stack: readonly Layer[]): void => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const [method, on] of Object.entries(layer.route.methods)) {
-          if (on === true && method !== '_all') {
-            routes.push(`${method.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
-          }
-        }
-      } else if (layer.handle?.stack) {
-        // Every router here is mounted at the root; one mounted under a path would need its prefix.
-        expect(layer.slash, 'a router mounted under a path').toBe(true);
-        walk(layer.handle.stack);
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: readonly Layer[] } }).router.stack);
-  return routes.sort();
-}

@@ -1,7 +1,5 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { EmbeddedBus } from '@sitrep/bus';
@@ -24,7 +22,16 @@ import {
 import { ERROR_CODES, listen, type ReadinessCheck } from '@sitrep/http';
 import { StoreError, type IncidentStore } from '@sitrep/store';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { domainAlert, FakeClock, waitFor } from '@sitrep/testkit';
+import {
+  domainAlert,
+  expressRoutes,
+  FakeClock,
+  isJsonObject,
+  jsonPointer,
+  openApiChecker,
+  waitFor,
+  type JsonObject,
+} from '@sitrep/testkit';
 import { createRecorderApp } from '../app.js';
 import { loadRecorderConfig } from '../config.js';
 import { alertValueImpact } from '../impact-source.js';
@@ -43,100 +50,15 @@ import {
 } from '../recorder-harness.fixture.js';
 import { INCIDENT_STATUSES, SEVERITIES } from './incidents-router.js';
 
-// ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose `default` is the plugin.
-const addFormats = addFormatsModule.default;
-
 const doc = openApiDocument;
 const schemas = doc.components.schemas;
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const SERVICE = 'recorder';
-
-// ---- The document, read as plain JSON ------------------------------------------------------
-
-type JsonObject = Record<string, unknown>;
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** JSON pointer (RFC 6901) as a URI fragment, as Ajv resolves it. */
-const pointer = (...segments: string[]): string =>
-  segments.map((segment) => `/${encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1'))}`).join('');
-
-function resolvePointer(fragment: string): unknown {
-  let node: unknown = doc;
-  for (const part of fragment.split('/').slice(1)) {
-    const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
-    node = isObject(node) ? node[key] : Array.isArray(node) ? (node as unknown[])[Number(key)] : undefined;
-    if (node === undefined) return undefined;
-  }
-  return node;
-}
-
-/** A Reference Object's target and its pointer, or the object itself. */
-function deref(node: unknown, at: string): { node: JsonObject; at: string } {
-  if (isObject(node) && typeof node.$ref === 'string') {
-    const target = resolvePointer(node.$ref.slice(1));
-    if (!isObject(target)) throw new Error(`${at}: $ref ${node.$ref} does not resolve`);
-    return { node: target, at: node.$ref.slice(1) };
-  }
-  if (!isObject(node)) throw new Error(`${at} is not an object`);
-  return { node, at };
-}
-
-interface Operation {
-  readonly method: string;
-  readonly path: string;
-  readonly at: string;
-  readonly operation: JsonObject;
-}
-
-function operations(): Operation[] {
-  return Object.entries(doc.paths).flatMap(([path, item]) =>
-    METHODS.filter((method) => method in item).map((method) => ({
-      method,
-      path,
-      at: pointer('paths', path, method),
-      operation: (item as JsonObject)[method] as JsonObject,
-    })),
-  );
-}
-
+const checker = openApiChecker(doc);
+const { deref, operations, resolvePointer, schemaErrors, validatorAt } = checker;
 const tagsOf = (operation: JsonObject): string[] => (operation.tags as string[] | undefined) ?? [];
-const serviceOperations = () => operations().filter(({ operation }) => tagsOf(operation).includes(SERVICE));
-
-// ---- Ajv over the document's schemas ------------------------------------------------------
-
-const BASE = 'https://sitrep.dev/openapi.json';
-const ajv = new Ajv2020({
-  strict: true,
-  strictTypes: true,
-  strictRequired: false,
-  allowUnionTypes: true,
-  allErrors: true,
-  logger: {
-    log: () => undefined,
-    warn: (...args: unknown[]) => {
-      throw new Error(`ajv: ${args.map(String).join(' ')}`);
-    },
-    error: (...args: unknown[]) => {
-      throw new Error(`ajv: ${args.map(String).join(' ')}`);
-    },
-  },
-});
-addFormats(ajv);
-// The OpenAPI fields around the schemas: carried along so `#/components/...` resolves, not validated.
-for (const keyword of Object.keys(doc)) ajv.addKeyword(keyword);
-ajv.addSchema({ ...doc, $id: BASE });
-
-function validatorAt(at: string) {
-  const validate = ajv.getSchema(`${BASE}#${at}`);
-  if (!validate) throw new Error(`no schema at ${at}`);
-  return validate;
-}
-
-function schemaErrors(at: string, value: unknown): unknown[] {
-  const validate = validatorAt(at);
-  return validate(value) ? [] : (validate.errors ?? []);
-}
+const isObject = isJsonObject;
+const pointer = jsonPointer;
+const serviceOperations = () => checker.tagged(SERVICE);
 
 // ---- Exchanges with a running recorder, checked against the document ----------------------
 
@@ -184,20 +106,9 @@ async function call(
     ...(hasBody ? { body: options.rawBody ?? JSON.stringify(options.body) } : {}),
   });
   const text = await response.text();
-  const { node, at } = declaredResponse(method, path, response.status);
-  for (const [name, header] of Object.entries((node.headers as JsonObject | undefined) ?? {})) {
-    const declaredHeader = deref(header, `${at}${pointer('headers', name)}`);
-    const value = response.headers.get(name);
-    if (declaredHeader.node.required === true) expect(value, `${name} header of ${response.status}`).not.toBeNull();
-    if (value !== null) expect(schemaErrors(`${declaredHeader.at}/schema`, value)).toEqual([]);
-  }
-  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-  const content = (node.content as JsonObject | undefined) ?? {};
-  expect(Object.keys(content), `media types of ${method} ${path} ${response.status}`).toContain(mediaType);
-  const body: unknown = mediaType.endsWith('json') ? JSON.parse(text) : text;
-  expect(schemaErrors(`${at}${pointer('content', mediaType, 'schema')}`, body)).toEqual([]);
+  const exchange = checker.checkResponse(method, path, response, text);
   exercised.add(`${method} ${path} ${response.status}`);
-  return { status: response.status, headers: response.headers, body };
+  return exchange;
 }
 
 // ---- The recorder under test --------------------------------------------------------------
@@ -381,7 +292,7 @@ describe('the OpenAPI document', () => {
     const documented = serviceOperations()
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
       .sort();
-    expect(appRoutes(recorderApp(recorder.store, []))).toEqual(documented);
+    expect(expressRoutes(recorderApp(recorder.store, []))).toEqual(documented);
   });
 
   it('has the enums the code has', () => {
@@ -614,36 +525,6 @@ describe('recorder responses match the document', () => {
     }
   });
 });
-
-// ---- Routes of an express app -------------------------------------------------------------
-
-interface Layer {
-  readonly slash?: boolean;
-  readonly route?: { readonly path: string; readonly methods: Record<string, boolean | undefined> };
-  readonly handle?: { readonly stack?: readonly Layer[] };
-}
-
-/** `METHOD /path/{param}` of every route (Express 5 router stack), without the 405 catch-alls. */
-function appRoutes(app: Express): string[] {
-  const routes: string[] = [];
-  const walk = (stack: readonly Layer[]): void => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const [method, on] of Object.entries(layer.route.methods)) {
-          if (on === true && method !== '_all') {
-            routes.push(`${method.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
-          }
-        }
-      } else if (layer.handle?.stack) {
-        // Every router here is mounted at the root; one mounted under a path would need its prefix.
-        expect(layer.slash, 'a router mounted under a path').toBe(true);
-        walk(layer.handle.stack);
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: readonly Layer[] } }).router.stack);
-  return routes.sort();
-}
 
 /** A value the parameter's schema rejects: outside its enum, pattern, range or length. */
 function invalidValue(schema: unknown): string {
