@@ -1,23 +1,14 @@
-/**
- * The error catalogue: every error a Sitrep HTTP API returns has a stable `code` (clients and
- * tests match on it, never on the message) and a fixed status. Statuses follow what Alertmanager
- * does with them: it retries 5xx and network errors only, so 4xx means "never retry this".
- */
-export const ERROR_CODES = {
-  invalid_json: 400,
-  invalid_payload: 400,
-  invalid_query: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  internal: 500,
-  unavailable: 503,
-} as const;
+import { ERROR_CATALOGUE, type ErrorCode, type ErrorStatus } from '@sitrep/contracts';
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export type { ErrorCode };
+
+/**
+ * Each code's status, from the error catalogue in @sitrep/contracts: the statuses this package
+ * answers with are the ones the OpenAPI document declares.
+ */
+export const ERROR_CODES = Object.freeze(
+  Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, { status }]) => [code, status])),
+) as { readonly [Code in ErrorCode]: ErrorStatus<Code> };
 
 export interface FieldProblem {
   /** JSON path of the field at fault, e.g. `alerts[0].startsAt`. */
@@ -38,7 +29,7 @@ export interface ApiErrorBody {
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
-  readonly status: number;
+  readonly status: ErrorStatus;
 
   constructor(
     readonly code: ErrorCode,

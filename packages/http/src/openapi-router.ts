@@ -3,7 +3,7 @@ import { methodNotAllowed } from './handlers.js';
 
 /**
  * `/openapi.json`: the OpenAPI document of Sitrep's HTTP APIs, open like /healthz (it holds no
- * data). Each service passes the document, so this package needs no contracts.
+ * data). Each service passes the document it serves.
  */
 export function openApiRouter(document: object): Router {
   const router = Router();

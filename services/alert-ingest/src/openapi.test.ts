@@ -129,6 +129,22 @@ describe('the OpenAPI document, for alert-ingest', () => {
     expect(doc.components.schemas.ErrorCode.enum).toEqual(Object.keys(ERROR_CODES));
   });
 
+  it('declares each error response with codes the catalogue gives that status', () => {
+    for (const { method, path, operation } of serviceOperations()) {
+      for (const status of Object.keys(operation.responses as JsonObject)) {
+        if (status < '400' || path === '/readyz') continue;
+        const { at } = checker.declaredResponse(method, path, Number(status));
+        const body = pointer('content', 'application/json', 'schema');
+        const admitted = Object.entries(ERROR_CODES).filter(
+          ([code]) => schemaErrors(`${at}${body}`, { error: { code, message: 'm' } }).length === 0,
+        );
+        const name = `${method.toUpperCase()} ${path} ${status}`;
+        expect(admitted.length, name).toBeGreaterThan(0);
+        for (const [code, codeStatus] of admitted) expect(codeStatus, `${name} ${code}`).toBe(Number(status));
+      }
+    }
+  });
+
   it('describes webhook bodies as alert-ingest parses them', () => {
     const base = webhookBody(outageAlerts(2));
     const alert = (base.alerts as JsonObject[])[0]!;

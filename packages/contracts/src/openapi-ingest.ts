@@ -1,0 +1,157 @@
+import { errorResponses } from './openapi-errors.js';
+import { clientId, INGEST_SERVER, json, notBlank, ref, rfc3339 } from './openapi-shared.js';
+
+/*
+ * alert-ingest's API in the OpenAPI document (tag `ingest`): the Alertmanager webhook receiver
+ * and change events, with the schemas only it reads and writes.
+ */
+
+const ingestSecurity = [{ bearerAuth: [] }, { basicAuth: [] }] as const;
+
+/** What a JSON body behind the receiver's credentials can be answered with, besides success. */
+const RECEIVER_ERRORS = [
+  'invalid_json',
+  'invalid_payload',
+  'unauthorized',
+  'payload_too_large',
+  'unsupported_media_type',
+  'internal',
+  'unavailable',
+] as const;
+
+export const ingestPaths = {
+  '/api/v1/alertmanager': {
+    servers: [INGEST_SERVER],
+    post: {
+      operationId: 'receiveAlertmanagerWebhook',
+      tags: ['ingest'],
+      summary: 'Receive an Alertmanager notification (webhook format version 4)',
+      description:
+        'Answers 200 only after every alert of the notification is durably stored on the bus. ' +
+        'Unknown fields are accepted and ignored. Alertmanager retries 5xx only, and Sitrep never ' +
+        'answers 429.',
+      security: ingestSecurity,
+      requestBody: {
+        required: true,
+        description: 'Content-Type `application/json` (or any `application/*+json`).',
+        content: json(ref('AlertmanagerWebhook')),
+      },
+      responses: {
+        '200': { description: 'Every alert is stored.', content: json(ref('WebhookAccepted')) },
+        ...errorResponses(...RECEIVER_ERRORS),
+      },
+    },
+  },
+  '/api/v1/changes': {
+    servers: [INGEST_SERVER],
+    post: {
+      operationId: 'receiveChange',
+      tags: ['ingest'],
+      summary: 'Report a change: a deploy, a configuration change, a flag flip',
+      description:
+        'Changes near an incident’s services and start are attached to it and ranked as probable ' +
+        'causes. `at` may be at most `SITREP_CHANGE_MAX_SKEW_MS` in the future.',
+      security: ingestSecurity,
+      requestBody: {
+        required: true,
+        description: 'Content-Type `application/json` (or any `application/*+json`).',
+        content: json(ref('ChangeRequest')),
+      },
+      responses: {
+        '200': { description: 'The change is stored.', content: json(ref('ChangeAccepted')) },
+        ...errorResponses(...RECEIVER_ERRORS),
+      },
+    },
+  },
+} as const;
+
+export const basicAuth = {
+  type: 'http',
+  scheme: 'basic',
+  description: 'alert-ingest only: `SITREP_INGEST_BASIC_AUTH` (user:password), as Alertmanager’s basic_auth.',
+} as const;
+
+export const ingestSchemas = {
+  LabelSet: { type: 'object', additionalProperties: { type: 'string' } },
+  AlertmanagerWebhook: {
+    type: 'object',
+    description: 'Alertmanager’s webhook notification, version 4. Unknown fields are ignored.',
+    required: ['version', 'groupKey', 'status', 'receiver', 'alerts'],
+    properties: {
+      version: { const: '4' },
+      groupKey: { type: 'string' },
+      truncatedAlerts: { type: 'integer', minimum: 0, default: 0 },
+      status: { enum: ['firing', 'resolved'] },
+      receiver: { type: 'string' },
+      groupLabels: ref('LabelSet'),
+      commonLabels: ref('LabelSet'),
+      commonAnnotations: ref('LabelSet'),
+      externalURL: { type: 'string' },
+      alerts: { type: 'array', items: ref('WebhookAlert') },
+    },
+  },
+  WebhookAlert: {
+    type: 'object',
+    required: ['status', 'labels', 'startsAt'],
+    properties: {
+      status: { enum: ['firing', 'resolved'] },
+      labels: { ...ref('LabelSet'), type: 'object', minProperties: 1 },
+      annotations: ref('LabelSet'),
+      startsAt: rfc3339,
+      endsAt: { ...rfc3339, description: '`0001-01-01T00:00:00Z` (Go’s zero time) while firing.' },
+      generatorURL: { type: 'string' },
+      fingerprint: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 128,
+        description: 'Sent since Alertmanager 0.19; computed from the labels when absent.',
+      },
+    },
+  },
+  WebhookAccepted: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['status', 'alerts', 'ids'],
+    properties: {
+      status: { const: 'accepted' },
+      alerts: { type: 'integer', minimum: 0, description: 'Alerts in the notification.' },
+      ids: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Each alert’s occurrence id, in order (the `sitrep-id` of its record).',
+      },
+    },
+  },
+  ChangeRequest: {
+    type: 'object',
+    description: 'Unknown fields are ignored.',
+    required: ['service', 'kind', 'summary', 'at'],
+    properties: {
+      id: { ...clientId, description: 'Your id for this change: a retry with the same id is the same change.' },
+      service: { type: 'string', pattern: notBlank, maxLength: 256 },
+      kind: {
+        type: 'string',
+        pattern: '^[a-z][a-z0-9_.-]{0,63}$',
+        description: 'A lower-case word: deploy, config, feature_flag, rollback...',
+      },
+      summary: { type: 'string', pattern: notBlank, maxLength: 1024 },
+      at: { ...rfc3339, description: 'When the change took effect; not in the future (beyond clock skew).' },
+      labels: {
+        type: 'object',
+        propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        additionalProperties: { type: 'string' },
+        default: {},
+      },
+      link: { type: 'string', format: 'uri', pattern: '^https?://' },
+    },
+  },
+  ChangeAccepted: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['status', 'id'],
+    properties: {
+      status: { const: 'accepted' },
+      id: { type: 'string', description: 'Your id, or one derived from service, kind, at and summary.' },
+    },
+  },
+} as const;
