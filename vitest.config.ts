@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Three tiers. `unit` is pure and fast. `integration` (*.int.test.ts) shares one real Kafka
 // broker started by the global setup. `e2e` (test/) runs whole services against real Kafka and
 // a real Alertmanager. Workspace packages resolve through node_modules to their built dist/, so
-// the tests exercise what ships; `npm test` builds first.
+// the tests exercise what ships; the build setup, first in every project, runs `tsc -b` so that
+// dist/ is never older than src/ (incremental: a quarter of a second when nothing changed).
+const buildSetup = './packages/testkit/src/vitest-build-setup.ts';
 const kafkaSetup = './packages/testkit/src/vitest-kafka-setup.ts';
 
 export default defineConfig({
@@ -14,13 +16,14 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+          globalSetup: [buildSetup],
         },
       },
       {
         test: {
           name: 'integration',
           include: ['packages/*/src/**/*.int.test.ts', 'services/*/src/**/*.int.test.ts'],
-          globalSetup: [kafkaSetup],
+          globalSetup: [buildSetup, kafkaSetup],
           testTimeout: 90_000,
           hookTimeout: 120_000,
         },
@@ -30,7 +33,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
-          globalSetup: [kafkaSetup],
+          globalSetup: [buildSetup, kafkaSetup],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
