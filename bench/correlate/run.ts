@@ -6,17 +6,19 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import kafkajs from 'kafkajs';
 import { KafkaBus } from '@sitrep/bus';
+import { alertMessages } from '@sitrep/codec';
 import { topicNames } from '@sitrep/contracts';
 import {
   Correlator,
   DEFAULT_CORRELATION_SETTINGS,
   alertOccurrenceId,
+  alertScope,
   labelsFingerprint,
   normaliseLabels,
   systemClock,
   type Alert,
 } from '@sitrep/domain';
-import { alertRecord, correlatorTopics, ingestTopics, loadIngestConfig, startCorrelator } from '@sitrep/alert-ingest';
+import { correlatorTopics, ingestTopics, loadIngestConfig, startCorrelator } from '@sitrep/alert-ingest';
 import { EnvReader } from '@sitrep/config';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
 import { KAFKA_VERSION, startKafkaBroker, uniqueName, waitFor, webhookBody } from '@sitrep/testkit';
@@ -50,11 +52,13 @@ function* stream(count: number, services: number, resolve: boolean): Generator<A
     const fingerprint = labelsFingerprint(labels);
     const startsAt = new Date(T0 + wave * 3_600_000 + (index % 60) * 1000);
     const receivedAt = new Date(startsAt.getTime() + 30_000);
+    const scope = alertScope(labels, DEFAULT_CORRELATION_SETTINGS.scopeLabels);
     yield {
       occurrenceId: alertOccurrenceId(fingerprint, startsAt, 'firing'),
       fingerprint,
       status: 'firing',
       labels,
+      scope,
       annotations: { summary: 'benchmark', value: '0.3' },
       startsAt,
       endsAt: null,
@@ -68,6 +72,7 @@ function* stream(count: number, services: number, resolve: boolean): Generator<A
         fingerprint,
         status: 'resolved',
         labels,
+        scope,
         annotations: {},
         startsAt,
         endsAt,
@@ -134,14 +139,7 @@ async function endToEnd(count: number): Promise<{ alertsPerSecond: number }> {
       await producer.send({
         topic: topicNames(prefix).alerts,
         acks: -1,
-        messages: alerts.slice(offset, offset + 500).map((alert) => {
-          const record = alertRecord(alert, webhook.value, 'service');
-          return {
-            key: record.scope.value,
-            value: JSON.stringify(record),
-            headers: { 'sitrep-schema': 'sitrep.alert.v1' },
-          };
-        }),
+        messages: alertMessages(alerts.slice(offset, offset + 500), webhook.value, config.correlation, {}),
       });
     }
     await producer.disconnect();

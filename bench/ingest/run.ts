@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import kafkajs from 'kafkajs';
 import { parseAlertmanagerWebhook, topicNames } from '@sitrep/contracts';
-import { alertRecord, alertsFromWebhook } from '@sitrep/alert-ingest';
+import { alertMessages, alertsFromWebhook } from '@sitrep/codec';
+import { DEFAULT_CORRELATION_SETTINGS } from '@sitrep/domain';
 import {
   freePort,
   KAFKA_VERSION,
@@ -107,10 +108,8 @@ async function benchRawProducer(brokers: string) {
   const batches = bodies.map((body) => {
     const parsed = parseAlertmanagerWebhook(JSON.parse(body));
     if (!parsed.ok) throw new Error('bad bench body');
-    return alertsFromWebhook(parsed.value, new Date()).map((alert) => {
-      const record = alertRecord(alert, parsed.value, 'service');
-      return { key: record.scope.value, value: JSON.stringify(record), headers: { 'sitrep-id': record.id } };
-    });
+    const alerts = alertsFromWebhook(parsed.value, new Date(), DEFAULT_CORRELATION_SETTINGS.scopeLabels);
+    return alertMessages(alerts, parsed.value, DEFAULT_CORRELATION_SETTINGS, {});
   });
   const latencies: number[] = [];
   let sent = 0;

@@ -110,7 +110,7 @@ describe('Alertmanager -> alert-ingest -> Kafka', () => {
       expect(record.fingerprint).toBe(source?.fingerprint);
       expect(record.endsAt).toBeNull();
       expect(record.startsAt).toBe(startsAt);
-      expect(record.scope).toEqual({ label: 'service', value: 'auth' });
+      expect(record.scope).toEqual({ label: 'service', value: 'auth', qualifiers: {} });
       expect(record.notification.receiver).toBe('sitrep');
       expect(message.key).toBe('auth');
       expect(message.headers['sitrep-id']).toBe(record.id);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBus } from '@sitrep/bus';
-import { incidentEventRecord } from '@sitrep/codec';
+import { incidentEventMessage, incidentEventRecord } from '@sitrep/codec';
 import { EnvReader } from '@sitrep/config';
-import { HEADERS, topicNames } from '@sitrep/contracts';
+import { topicNames } from '@sitrep/contracts';
 import { Correlator, DEFAULT_CORRELATION_SETTINGS, systemClock } from '@sitrep/domain';
 import { alertValueImpact, loadRecorderConfig, startRecorder, type Recorder } from '@sitrep/recorder';
 import { SqliteIncidentStore } from '@sitrep/store';
@@ -57,11 +57,7 @@ beforeAll(async () => {
   await bus.start([]);
   await bus.publish(
     topicNames().incidents,
-    records.map((record) => ({
-      key: record.incidentId,
-      value: JSON.stringify(record),
-      headers: { [HEADERS.id]: record.id },
-    })),
+    records.map((record) => incidentEventMessage(record, {})),
   );
   await waitFor(async () => (await store.incident(incidentId))?.status === 'resolved');
 });

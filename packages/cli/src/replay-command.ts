@@ -101,7 +101,7 @@ export async function replayCommand(file: string, options: ReplayCommandOptions,
     cleanup = () => rmSync(dir, { recursive: true, force: true });
   }
   try {
-    const result = await replay(deliveries, { bus, topicPrefix, settings, scopeLabel });
+    const result = await replay(deliveries, { bus, topicPrefix, settings });
     if (options.json) return result.incidents.map((incident) => JSON.stringify(incidentJson(incident)));
     return [
       ...result.incidents.map(incidentText),

@@ -42,26 +42,3 @@ export function readRecord<T>(
     detail: result.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
   };
 }
-
-/**
- * The record to publish on the dead-letter topic: the original key, value and headers, plus why
- * and where it came from, so it can be inspected and re-published once fixed.
- */
-export function deadLetterRecord(
-  record: ConsumedRecord,
-  reason: DeadLetterReason,
-  detail: string,
-): { key: string; value: string; headers: Record<string, string> } {
-  return {
-    key: record.key ?? '',
-    value: record.value,
-    headers: {
-      ...record.headers,
-      'sitrep-dead-letter-reason': reason,
-      'sitrep-dead-letter-detail': detail.slice(0, 1000),
-      'sitrep-source-topic': record.topic,
-      'sitrep-source-partition': String(record.partition),
-      'sitrep-source-offset': record.offset,
-    },
-  };
-}

@@ -1,3 +1,22 @@
-export { alertFromRecord, changeFromRecord, incidentEventFromRecord, incidentEventRecord } from './records.js';
-export { DEAD_LETTER_REASONS, deadLetterRecord, readRecord } from './consumed-record.js';
+export { alertFromRecord, alertMessages, alertRecord, alertsFromWebhook, readAlert } from './alerts.js';
+export { changeFromRecord, changeFromRequest, changeMessage, changeRecord, readChange } from './changes.js';
+export { DEAD_LETTER_REASONS, readRecord } from './consumed-record.js';
 export type { ConsumedRecord, DeadLetterReason, ReadResult } from './consumed-record.js';
+export {
+  correlatorSnapshotOf,
+  correlatorStateMessage,
+  correlatorStateRecord,
+  readCorrelatorState,
+} from './correlator-state.js';
+export { deadLetterMessage, deadLetterSender } from './dead-letter.js';
+export type { DeadLetterDeps, DeadLetterSend } from './dead-letter.js';
+export { envelope } from './envelope.js';
+export type { EncodedMessage } from './envelope.js';
+export {
+  incidentEventFromRecord,
+  incidentEventMessage,
+  incidentEventMessages,
+  incidentEventRecord,
+  readIncidentEventRecord,
+} from './incident-events.js';
+export { readTimelineEntryRecord, timelineEntryMessage } from './timeline-entries.js';

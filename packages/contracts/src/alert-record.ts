@@ -21,8 +21,16 @@ export interface AlertRecordV1 {
   readonly endsAt: string | null;
   readonly generatorURL: string | null;
   readonly receivedAt: string;
-  /** What the record is keyed by: the scope label and its value (e.g. service=auth). */
-  readonly scope: { readonly label: string; readonly value: string };
+  /**
+   * What the alert is about, computed once by ingest under its scope labels: the label the
+   * service came from and its value (e.g. service=auth), and the other scope labels the alert
+   * carries (cluster, namespace). Records written before `qualifiers` existed have none.
+   */
+  readonly scope: {
+    readonly label: string;
+    readonly value: string;
+    readonly qualifiers?: Readonly<Record<string, string>> | undefined;
+  };
   readonly notification: {
     readonly groupKey: string;
     readonly receiver: string;
@@ -48,7 +56,7 @@ export const alertRecordSchema = z.object({
   endsAt: isoInstant.nullable(),
   generatorURL: z.string().nullable(),
   receivedAt: isoInstant,
-  scope: z.object({ label: z.string(), value: z.string() }),
+  scope: z.object({ label: z.string(), value: z.string(), qualifiers: labels.optional() }),
   notification: z.object({
     groupKey: z.string(),
     receiver: z.string(),
@@ -76,7 +84,7 @@ export const alertRecordJsonSchema = {
   $id: 'https://sitrep.dev/schemas/sitrep.alert.v1.json',
   title: 'Sitrep alert record v1',
   description:
-    'Value of each record on the sitrep.alerts.v1 topic. Key: the scope value (e.g. the service). Header sitrep-id: the id below.',
+    'Value of each record on the sitrep.alerts.v1 topic. Key: the dependency component of scope.value (the alphabetically first service linked to it through the dependency map; the service itself when it has no links). Header sitrep-id: the id below.',
   type: 'object',
   additionalProperties: false,
   required: [
@@ -113,7 +121,14 @@ export const alertRecordJsonSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['label', 'value'],
-      properties: { label: { type: 'string' }, value: { type: 'string' } },
+      properties: {
+        label: { type: 'string', description: 'The label the service was read from.' },
+        value: { type: 'string', description: 'The service the alert is about.' },
+        qualifiers: {
+          ...stringMap,
+          description: 'The other scope labels the alert carries (cluster, namespace); absent on older records.',
+        },
+      },
     },
     notification: {
       type: 'object',

@@ -2,9 +2,13 @@
 export const DEFAULT_TOPIC_PREFIX = 'sitrep.';
 
 export interface TopicNames {
-  /** Normalised alert records (AlertRecordV1), keyed by scope. */
+  /**
+   * Normalised alert records (AlertRecordV1), keyed by the dependency component of the alert's
+   * service: every service linked through the dependency map shares one key (the alphabetically
+   * first of them), so alerts that may join one incident reach one partition and one correlator.
+   */
   readonly alerts: string;
-  /** Change events (ChangeRecordV1), keyed by service. */
+  /** Change events (ChangeRecordV1), keyed like alerts: by the dependency component of their service. */
   readonly changes: string;
   /** Incident events (IncidentEventRecordV1), keyed by incident id. */
   readonly incidents: string;
@@ -12,6 +16,8 @@ export interface TopicNames {
   readonly entries: string;
   /** Records a consumer (correlator, recorder) could not read, with the reason in headers. */
   readonly deadLetter: string;
+  /** The correlator's state per alerts partition (CorrelatorStateRecordV1), compacted; Sitrep's own. */
+  readonly correlatorState: string;
 }
 
 /** The major version is part of the name: a breaking change gets a new topic, old readers keep working. */
@@ -22,14 +28,17 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
     incidents: `${prefix}incidents.v1`,
     entries: `${prefix}timeline-entries.v1`,
     deadLetter: `${prefix}dead-letter.v1`,
+    correlatorState: `${prefix}correlator-state.v1`,
   };
 }
 
 /** Kafka header names Sitrep writes. Trace context goes in the W3C `traceparent`/`tracestate`. */
 export const HEADERS = {
-  /** The record's stable id: the alert occurrence id or the change id. De-duplicate on it. */
+  /** The record's stable id (alert occurrence, change, event or entry id). De-duplicate on it. */
   id: 'sitrep-id',
   /** The schema name and version of the value, e.g. `sitrep.alert.v1`. */
   schema: 'sitrep-schema',
   contentType: 'content-type',
+  /** On incident events: the event's type, so a reader can skip types without parsing the value. */
+  eventType: 'sitrep-event-type',
 } as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertOccurrenceId } from './alert.js';
 import { changeId } from './change.js';
-import { alertScope } from './scope.js';
+import { alertScope, scopeKey } from './scope.js';
 
 const FINGERPRINT = 'e76d76b22322c3fc';
 const STARTS_AT = new Date('2026-11-22T06:00:00.123Z');
@@ -72,28 +72,39 @@ describe('changeId', () => {
 });
 
 describe('alertScope', () => {
-  it('uses the scope label when present', () => {
-    expect(alertScope({ alertname: 'HighErrorRate', service: 'auth' }, 'service')).toEqual({
+  const labels = ['service', 'cluster', 'namespace'];
+
+  it('uses the first scope label when present', () => {
+    expect(alertScope({ alertname: 'HighErrorRate', service: 'auth' }, labels)).toEqual({
       label: 'service',
-      value: 'auth',
+      service: 'auth',
+      qualifiers: {},
     });
   });
 
   it('honours a configured scope label other than service', () => {
-    expect(alertScope({ alertname: 'HighErrorRate', service: 'auth', team: 'identity' }, 'team')).toEqual({
+    expect(alertScope({ alertname: 'HighErrorRate', service: 'auth', team: 'identity' }, ['team'])).toEqual({
       label: 'team',
-      value: 'identity',
+      service: 'identity',
+      qualifiers: {},
     });
   });
 
+  it('keeps the other scope labels the alert carries as qualifiers, in configured order', () => {
+    const scope = alertScope({ alertname: 'X', service: 'auth', namespace: 'prod', cluster: 'eu-1' }, labels);
+    expect(scope.qualifiers).toEqual({ cluster: 'eu-1', namespace: 'prod' });
+    expect(scopeKey(scope)).toBe('service=auth,cluster=eu-1,namespace=prod');
+  });
+
   it('falls back to alertname when the scope label is missing', () => {
-    expect(alertScope({ alertname: 'DiskFull', instance: 'db-1' }, 'service')).toEqual({
+    expect(alertScope({ alertname: 'DiskFull', instance: 'db-1' }, labels)).toEqual({
       label: 'alertname',
-      value: 'DiskFull',
+      service: 'DiskFull',
+      qualifiers: {},
     });
   });
 
   it("falls back to 'unknown' when neither label is present", () => {
-    expect(alertScope({ instance: 'db-1' }, 'service')).toEqual({ label: 'service', value: 'unknown' });
+    expect(alertScope({ instance: 'db-1' }, labels)).toEqual({ label: 'service', service: 'unknown', qualifiers: {} });
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Labels } from './labels.js';
+import type { Scope } from './scope.js';
 
 export type AlertStatus = 'firing' | 'resolved';
 
@@ -14,6 +15,8 @@ export interface Alert {
   readonly fingerprint: string;
   readonly status: AlertStatus;
   readonly labels: Labels;
+  /** What it is about, under the scope labels ingest was configured with when it received it. */
+  readonly scope: Scope;
   readonly annotations: Labels;
   readonly startsAt: Date;
   /** Null while firing: Alertmanager sends Go's zero time for "no end yet". */

@@ -7,7 +7,7 @@ export type { Clock } from './clock.js';
 export { labelsFingerprint } from './fingerprint.js';
 export { normaliseLabels } from './labels.js';
 export type { Labels } from './labels.js';
-export { alertScope } from './scope.js';
+export { alertScope, scopeKey } from './scope.js';
 export type { Scope } from './scope.js';
 export {
   classifySignal,
@@ -34,6 +34,7 @@ export type {
   CauseRanked,
   ChangeAttached,
   CorrelationSettings,
+  CorrelatorIncidentStatus,
   CorrelatorSnapshot,
   IncidentAlert,
   IncidentChange,
@@ -43,6 +44,7 @@ export type {
   IncidentReopened,
   IncidentResolved,
   IncidentSummary,
+  IncidentSummaryStatus,
   Severity,
   SeverityChanged,
   SeverityMapping,

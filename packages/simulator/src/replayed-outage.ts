@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCorrelationConfig, parseDeliveries, replay } from '@sitrep/alert-ingest';
 import { EmbeddedBus } from '@sitrep/bus';
-import { incidentEventRecord } from '@sitrep/codec';
+import { incidentEventMessages } from '@sitrep/codec';
 import { EnvReader } from '@sitrep/config';
-import { HEADERS, topicNames } from '@sitrep/contracts';
+import { topicNames } from '@sitrep/contracts';
 import { systemClock } from '@sitrep/domain';
 import { alertValueImpact, loadRecorderConfig, startRecorder } from '@sitrep/recorder';
 import { SqliteIncidentStore } from '@sitrep/store';
@@ -55,15 +55,8 @@ export async function replayRecordedOutage(
       'lb-outage.correlation.yml',
     );
     log(`replaying ${deliveries.length} recorded deliveries of the outage (test/fixtures/lb-outage.ndjson)`);
-    const { events } = await replay(deliveries, { bus, topicPrefix: 'demo.', settings, scopeLabel: 'service' });
-    await bus.publish(
-      topicNames().incidents,
-      events.map(incidentEventRecord).map((record) => ({
-        key: record.incidentId,
-        value: JSON.stringify(record),
-        headers: { [HEADERS.id]: record.id },
-      })),
-    );
+    const { events } = await replay(deliveries, { bus, topicPrefix: 'demo.', settings });
+    await bus.publish(topicNames().incidents, incidentEventMessages(events, {}));
     const id = events[0]?.incidentId;
     if (id === undefined) throw new Error('the recorded outage produced no incident');
     await waitFor(

@@ -1,4 +1,11 @@
-import { alertOccurrenceId, labelsFingerprint, normaliseLabels, type Alert } from '@sitrep/domain';
+import {
+  alertOccurrenceId,
+  alertScope,
+  DEFAULT_CORRELATION_SETTINGS,
+  labelsFingerprint,
+  normaliseLabels,
+  type Alert,
+} from '@sitrep/domain';
 
 const T0 = Date.parse('2026-11-22T03:00:00Z');
 
@@ -23,6 +30,7 @@ export function domainAlert(
     fingerprint,
     status,
     labels: normalised,
+    scope: alertScope(normalised, DEFAULT_CORRELATION_SETTINGS.scopeLabels),
     annotations: normaliseLabels(annotations),
     startsAt: minute(timing.starts),
     endsAt: timing.ends === undefined ? null : minute(timing.ends),

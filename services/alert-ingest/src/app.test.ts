@@ -345,7 +345,7 @@ describe('POST /api/v1/alertmanager: publishing', () => {
     expect(auth.fingerprint).toBe('e76d76b22322c3fc');
     expect(auth.startsAt).toBe('2026-11-22T06:00:00.123Z');
     expect(auth.endsAt).toBeNull();
-    expect(auth.scope).toEqual({ label: 'service', value: 'auth' });
+    expect(auth.scope).toEqual({ label: 'service', value: 'auth', qualifiers: {} });
     // Watchdog came without a fingerprint; this is the one Alertmanager 0.25 computes for its labels.
     expect(other.fingerprint).toBe('003b0a0f7d3fa569');
     expect(other.scope).toEqual({ label: 'alertname', value: 'Watchdog' });

@@ -2,7 +2,6 @@ export { createApp } from './app.js';
 export type { IngestAppDeps } from './app.js';
 export { loadCorrelationSettings, loadIngestConfig, loadScopeLabel } from './config.js';
 export type { IngestConfig, IngestConfigOptions } from './config.js';
-export { alertRecord, alertsFromWebhook, changeFromRequest, changeRecord } from './records.js';
 export { correlatorTopics, ingestTopics, startAlertIngest } from './service.js';
 export { parseCorrelationConfig, CorrelationConfigError } from './correlation/correlation-config.js';
 

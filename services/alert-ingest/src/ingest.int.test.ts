@@ -102,7 +102,7 @@ describe('alert-ingest on a real Kafka broker', () => {
       expect(kinds).toContain(SpanKind.PRODUCER);
     }
     const disk = records.find(({ record }) => record.labels.alertname === 'DiskFull');
-    expect(disk?.record.scope).toEqual({ label: 'alertname', value: 'DiskFull' });
+    expect(disk?.record.scope).toEqual({ label: 'alertname', value: 'DiskFull', qualifiers: {} });
     expect(records.filter(({ message }) => message.key === 'auth')).toHaveLength(3);
     // Same key, same partition: related alerts stay in order for the correlator.
     expect(

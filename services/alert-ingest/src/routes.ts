@@ -1,13 +1,13 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type { TopicNames } from '@sitrep/contracts';
 import { parseAlertmanagerWebhook, parseChangeRequest, type FieldIssue } from '@sitrep/contracts';
-import { alertScope, type Clock } from '@sitrep/domain';
+import { alertMessages, alertsFromWebhook, changeFromRequest, changeMessage } from '@sitrep/codec';
+import type { Clock } from '@sitrep/domain';
 import { invalidPayload, jsonBody, methodNotAllowed, requireAuth } from '@sitrep/http';
 import { requestContext, type Logger } from '@sitrep/telemetry';
 import type { IngestConfig } from './config.js';
 import type { Publish } from './durable-publish.js';
 import type { IngestMetrics } from './metrics.js';
-import { alertRecord, alertsFromWebhook, changeFromRequest, changeRecord, toMessage } from './records.js';
 
 export interface RouteDeps {
   readonly config: IngestConfig;
@@ -42,18 +42,10 @@ export function ingestRouter(deps: RouteDeps): Router {
         truncatedAlerts: webhook.truncatedAlerts,
       });
     }
-    const alerts = alertsFromWebhook(webhook, receivedAt);
+    const alerts = alertsFromWebhook(webhook, receivedAt, config.correlation.scopeLabels);
     await publish(
       topics.alerts,
-      (trace) =>
-        alerts.map((alert) =>
-          toMessage(
-            // Keyed by dependency component: every alert that may join one incident reaches one correlator.
-            config.correlation.dependencies.component(alertScope(alert.labels, config.scopeLabel).value),
-            alertRecord(alert, webhook, config.scopeLabel),
-            trace,
-          ),
-        ),
+      (trace) => alertMessages(alerts, webhook, config.correlation, trace),
       requestContext(res),
     );
     for (const alert of alerts) metrics.alertsAccepted.inc({ status: alert.status });
@@ -74,11 +66,7 @@ export function ingestRouter(deps: RouteDeps): Router {
       throw invalidPayload([{ field: 'at', message: 'is in the future; report a change once it has happened' }]);
     }
     const change = changeFromRequest(parsed.value, receivedAt);
-    await publish(
-      topics.changes,
-      (trace) => [toMessage(config.correlation.dependencies.component(change.service), changeRecord(change), trace)],
-      requestContext(res),
-    );
+    await publish(topics.changes, (trace) => [changeMessage(change, config.correlation, trace)], requestContext(res));
     metrics.changesAccepted.inc();
     logger.info('change accepted', { service: change.service, kind: change.kind, id: change.id });
     res.status(200).json({ status: 'accepted', id: change.id });

@@ -1,5 +1,5 @@
 import type { Bus, TopicSpec } from '@sitrep/bus';
-import { topicNames } from '@sitrep/contracts';
+import { topicNames, type TopicNames } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
 import { listen, retryUntilStarted, type ReadinessCheck, type RunningServer } from '@sitrep/http';
 import type { Logger } from '@sitrep/telemetry';
@@ -7,7 +7,8 @@ import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.js';
 import type { IngestConfig } from './config.js';
-import { MAX_STATE_BYTES, startCorrelator, type RunningCorrelator } from './correlation/correlator-service.js';
+import { startCorrelator, type RunningCorrelator } from './correlation/correlator-service.js';
+import { MAX_STATE_BYTES } from './correlation/correlator-state-store.js';
 
 export interface AlertIngestDeps {
   readonly config: IngestConfig;
@@ -19,15 +20,17 @@ export interface AlertIngestDeps {
 
 export interface AlertIngest {
   readonly url: string;
-  /** Resolves once the bus is connected and the topics exist. */
+  /**
+   * Resolves once the bus is connected and the topics exist (retrying while that fails in ways
+   * that pass); rejects with the error when the bus refuses for good (a non-retriable BusError).
+   */
   readonly started: Promise<void>;
   /** Stops accepting, finishes in-flight requests (and so their publishes), within the bound. */
   close(): Promise<void>;
 }
 
-export function correlatorTopics(config: IngestConfig) {
-  const names = topicNames(config.platform.topicPrefix);
-  return { ...names, state: `${config.platform.topicPrefix}correlator-state.v1` };
+export function correlatorTopics(config: IngestConfig): TopicNames {
+  return topicNames(config.platform.topicPrefix);
 }
 
 export function ingestTopics(config: IngestConfig): TopicSpec[] {
@@ -37,7 +40,7 @@ export function ingestTopics(config: IngestConfig): TopicSpec[] {
     ...[names.alerts, names.changes, names.incidents].map((name) => ({ name, partitions, replicationFactor })),
     { name: names.deadLetter, partitions: 1, replicationFactor },
     {
-      name: names.state,
+      name: names.correlatorState,
       partitions: 1,
       replicationFactor,
       // A table of the latest state per alerts partition; a big correlator state may exceed 1 MB.

@@ -1,13 +1,7 @@
 import { SpanKind, context } from '@opentelemetry/api';
 import type { Bus, IncomingMessage, Subscription } from '@sitrep/bus';
-import { deadLetterRecord, readRecord, type DeadLetterReason } from '@sitrep/codec';
-import {
-  INCIDENT_EVENT_SCHEMA_NAME,
-  parseIncidentEventRecord,
-  parseTimelineEntryRecord,
-  TIMELINE_ENTRY_SCHEMA_NAME,
-  type TopicNames,
-} from '@sitrep/contracts';
+import { deadLetterSender, readIncidentEventRecord, readTimelineEntryRecord } from '@sitrep/codec';
+import { TIMELINE_ENTRY_SCHEMA_NAME, type TopicNames } from '@sitrep/contracts';
 import { StoreError, type IncidentStore } from '@sitrep/store';
 import { contextFromHeaders, inSpan, type Logger } from '@sitrep/telemetry';
 import { applyIncidentEvent, applyTimelineEntry, type Applied } from './incident-writer.js';
@@ -27,22 +21,15 @@ type Outcome = Applied['outcome'] | 'dead_lettered';
 export function recordApplier(deps: Omit<RecordingDeps, 'bus'> & { bus: Pick<Bus, 'publish'> }) {
   const { bus, store, topics, logger, metrics } = deps;
 
-  const deadLetter = async (message: IncomingMessage, reason: DeadLetterReason, detail: string) => {
-    logger.warn('record sent to the dead-letter topic', {
-      topic: message.topic,
-      offset: message.offset,
-      reason,
-      detail,
-    });
-    await bus.publish(topics.deadLetter, [deadLetterRecord(message, reason, detail)]);
-    metrics.deadLetters.inc({ reason });
-  };
+  const deadLetter = deadLetterSender({
+    publish: (topic, messages) => bus.publish(topic, messages),
+    topic: topics.deadLetter,
+    logger,
+    deadLetters: metrics.deadLetters,
+  });
 
   const apply = async (message: IncomingMessage): Promise<Outcome> => {
-    const read =
-      message.topic === topics.entries
-        ? readRecord(message, TIMELINE_ENTRY_SCHEMA_NAME, parseTimelineEntryRecord)
-        : readRecord(message, INCIDENT_EVENT_SCHEMA_NAME, parseIncidentEventRecord);
+    const read = message.topic === topics.entries ? readTimelineEntryRecord(message) : readIncidentEventRecord(message);
     if (!read.ok) {
       await deadLetter(message, read.reason, read.detail);
       return 'dead_lettered';

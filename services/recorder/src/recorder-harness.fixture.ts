@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bus } from '@sitrep/bus';
-import { incidentEventRecord } from '@sitrep/codec';
+import { incidentEventMessage, incidentEventRecord, timelineEntryMessage } from '@sitrep/codec';
 import { EnvReader } from '@sitrep/config';
-import { HEADERS, topicNames, type IncidentEventRecordV1, type TimelineEntryRecordV1 } from '@sitrep/contracts';
+import { topicNames, type IncidentEventRecordV1, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import {
   Correlator,
   DEFAULT_CORRELATION_SETTINGS,
@@ -162,11 +162,7 @@ export function entryRecord(
 export async function publishEntries(bus: Bus, prefix: string, records: readonly TimelineEntryRecordV1[]) {
   await bus.publish(
     topicNames(prefix).entries,
-    records.map((record) => ({
-      key: record.incidentId,
-      value: JSON.stringify(record),
-      headers: { [HEADERS.id]: record.id, [HEADERS.schema]: record.schema },
-    })),
+    records.map((record) => timelineEntryMessage(record, {})),
   );
 }
 
@@ -188,11 +184,7 @@ export async function storeContents(store: IncidentStore, ids: readonly string[]
 export async function publishEvents(bus: Bus, prefix: string, records: readonly IncidentEventRecordV1[]) {
   await bus.publish(
     topicNames(prefix).incidents,
-    records.map((record) => ({
-      key: record.incidentId,
-      value: JSON.stringify(record),
-      headers: { [HEADERS.id]: record.id, [HEADERS.schema]: 'sitrep.incident-event.v1' },
-    })),
+    records.map((record) => incidentEventMessage(record, {})),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Alert } from '../alert.js';
+import { alertScope, type Scope } from '../scope.js';
 import type { Change } from '../change.js';
 import type { IncidentAlert, IncidentChange } from './incident-event.js';
 import type { SignalClass } from './signal.js';
@@ -10,13 +11,21 @@ export interface AlertSlot {
   endsAt: Date | null;
 }
 
+/**
+ * Where an incident stands for the correlator: `resolving` while every alert has resolved and the
+ * quiet period runs (an alert firing now brings it back to `open`), `resolved` once it has run out.
+ * Readers of incident events see it through IncidentSummaryStatus; the recorder adds people's
+ * entries on top (IncidentStatus).
+ */
+export type CorrelatorIncidentStatus = 'open' | 'resolving' | 'resolved';
+
 export interface IncidentState {
   id: string;
   scope: string;
   service: string;
   qualifiers: Record<string, string>;
   services: string[];
-  status: 'open' | 'resolving' | 'resolved';
+  status: CorrelatorIncidentStatus;
   sequence: number;
   startedAt: Date;
   detectedAt: Date;
@@ -30,8 +39,11 @@ export interface IncidentState {
   /** Receipt time of the resolution that left no alert firing. */
   quietSince: Date | null;
   resolvedAt: Date | null;
-  /** When the incident was resolved (quiet period over): the reopen window counts from here. */
-  closedAt: Date | null;
+  /**
+   * When its quiet period ran out and the correlator resolved it: the reopen window counts from
+   * here. Not a person closing the incident (that is the recorder's `closedAt`).
+   */
+  quietPeriodEndedAt: Date | null;
 }
 
 /** A signal on a service, since its earliest alert: one probable-cause candidate. */
@@ -39,12 +51,6 @@ export interface AlertCause {
   readonly signal: SignalClass;
   readonly service: string;
   readonly since: Date;
-}
-
-export interface Scope {
-  readonly service: string;
-  readonly qualifiers: Record<string, string>;
-  readonly key: string;
 }
 
 export interface OrphanResolution {
@@ -102,7 +108,13 @@ function reviveIncidentChange(change: Json<IncidentChange>): IncidentChange {
   return { ...change, at: date(change.at) };
 }
 
-function reviveIncident(incident: Json<IncidentState>): IncidentState {
+/** Snapshots written before quietPeriodEndedAt had its name call it closedAt. */
+type LegacyIncident = Omit<Json<IncidentState>, 'quietPeriodEndedAt'> & {
+  readonly quietPeriodEndedAt?: string | null;
+  readonly closedAt?: string | null;
+};
+
+function reviveIncident(incident: LegacyIncident): IncidentState {
   return {
     ...incident,
     qualifiers: { ...incident.qualifiers },
@@ -119,7 +131,7 @@ function reviveIncident(incident: Json<IncidentState>): IncidentState {
     causes: new Map(incident.causes.map(([key, cause]) => [key, { ...cause, since: date(cause.since) }])),
     quietSince: maybeDate(incident.quietSince),
     resolvedAt: maybeDate(incident.resolvedAt),
-    closedAt: maybeDate(incident.closedAt),
+    quietPeriodEndedAt: maybeDate(incident.quietPeriodEndedAt ?? incident.closedAt ?? null),
   };
 }
 
@@ -127,9 +139,14 @@ function reviveChange(change: Json<Change>): Change {
   return { ...change, at: date(change.at), receivedAt: date(change.receivedAt) };
 }
 
-function reviveAlert(alert: Json<Alert>): Alert {
+/** Alerts in snapshots written before alerts carried their scope get it from their labels. */
+function reviveAlert(
+  alert: Omit<Json<Alert>, 'scope'> & { scope?: Json<Scope> },
+  scopeLabels: readonly string[],
+): Alert {
   return {
     ...alert,
+    scope: alert.scope ?? alertScope(alert.labels, scopeLabels),
     startsAt: date(alert.startsAt),
     endsAt: maybeDate(alert.endsAt),
     receivedAt: date(alert.receivedAt),
@@ -137,7 +154,7 @@ function reviveAlert(alert: Json<Alert>): Alert {
 }
 
 /** Inverse of snapshotOf. */
-export function stateFromSnapshot(snapshot: CorrelatorSnapshot): CorrelatorState {
+export function stateFromSnapshot(snapshot: CorrelatorSnapshot, scopeLabels: readonly string[]): CorrelatorState {
   if ((snapshot.version as number) !== 1) {
     throw new Error(`unsupported correlator snapshot version ${String(snapshot.version)}`);
   }
@@ -145,7 +162,7 @@ export function stateFromSnapshot(snapshot: CorrelatorSnapshot): CorrelatorState
   return {
     incidents: new Map(raw.incidents.map(([id, incident]) => [id, reviveIncident(incident)])),
     recentChanges: new Map(raw.recentChanges.map(([id, change]) => [id, reviveChange(change)])),
-    orphans: new Map(raw.orphans.map(([key, orphan]) => [key, { alert: reviveAlert(orphan.alert) }])),
+    orphans: new Map(raw.orphans.map(([key, orphan]) => [key, { alert: reviveAlert(orphan.alert, scopeLabels) }])),
     now: date(raw.now),
   };
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '../alert.js';
 import type { Change } from '../change.js';
-import type { Labels } from '../labels.js';
 import type { IncidentAlert, IncidentChange, IncidentEvent, IncidentEventType } from './incident-event.js';
 import { candidateKey, rankCandidates } from './probable-cause.js';
 import { higherSeverity, severityOf } from './severity.js';
@@ -13,12 +12,13 @@ import {
   snapshotOf,
   stateFromSnapshot,
   type AlertSlot,
+  type CorrelatorIncidentStatus,
   type CorrelatorSnapshot,
   type CorrelatorState,
   type IncidentState,
   type OrphanResolution,
-  type Scope,
 } from './correlator-state.js';
+import { scopeKey, type Scope } from '../scope.js';
 
 function eventId(incidentId: string, sequence: number): string {
   return createHash('sha256').update(`${incidentId}\u0000${sequence}`).digest('hex').slice(0, 32);
@@ -61,7 +61,7 @@ export class Correlator {
     private readonly settings: CorrelationSettings,
     snapshot?: CorrelatorSnapshot,
   ) {
-    this.state = snapshot ? stateFromSnapshot(snapshot) : emptyState();
+    this.state = snapshot ? stateFromSnapshot(snapshot, settings.scopeLabels) : emptyState();
     this.index = IncidentIndex.build(this.state.incidents.values(), settings.dependencies);
   }
 
@@ -131,7 +131,7 @@ export class Correlator {
         const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
         if (due > this.now) continue;
         this.setStatus(incident, 'resolved');
-        incident.closedAt = due;
+        incident.quietPeriodEndedAt = due;
         incident.resolvedAt = this.latestEnd(incident);
         events.push(this.emit(incident, 'incident.resolved', due, { resolvedAt: incident.resolvedAt }));
       }
@@ -143,7 +143,7 @@ export class Correlator {
     return events;
   }
 
-  private setStatus(incident: IncidentState, status: IncidentState['status']): void {
+  private setStatus(incident: IncidentState, status: CorrelatorIncidentStatus): void {
     if (incident.status === status) return;
     if (incident.status === 'resolving' || status === 'resolving') this.deadline = undefined;
     this.index.setStatus(incident, status);
@@ -169,20 +169,8 @@ export class Correlator {
     return events;
   }
 
-  private scopeOf(labels: Labels): Scope {
-    const [serviceLabel = 'service', ...qualifierLabels] = this.settings.scopeLabels;
-    const service = labels[serviceLabel] ?? labels.alertname ?? 'unknown';
-    const qualifiers: Record<string, string> = {};
-    for (const label of qualifierLabels) {
-      const value = labels[label];
-      if (value !== undefined) qualifiers[label] = value;
-    }
-    const key = [`${serviceLabel}=${service}`, ...Object.entries(qualifiers).map(([k, v]) => `${k}=${v}`)].join(',');
-    return { service, qualifiers, key };
-  }
-
   private fireAlert(alert: Alert): IncidentEvent[] {
-    const scope = this.scopeOf(alert.labels);
+    const { scope } = alert;
     const owner = this.incidentOf(alert.fingerprint);
     if (owner) {
       const slot = owner.alerts.get(alert.fingerprint) as AlertSlot;
@@ -191,7 +179,7 @@ export class Correlator {
       if (sameOccurrence) return [];
       if (alert.startsAt < slot.alert.startsAt) return [];
       if (owner.status === 'resolved') {
-        const reopenUntil = (owner.closedAt?.getTime() ?? 0) + this.settings.reopenWindowMs;
+        const reopenUntil = (owner.quietPeriodEndedAt?.getTime() ?? 0) + this.settings.reopenWindowMs;
         if (alert.receivedAt.getTime() <= reopenUntil) return this.reopen(owner, alert, scope);
       } else if (slot.endsAt === null) {
         // A new occurrence means the previous one ended, even if its resolution was never sent
@@ -276,6 +264,7 @@ export class Correlator {
 
   /** The open incident a new alert of this scope joins: same scope first, then the most recent. */
   private findJoinable(scope: Scope): IncidentState | undefined {
+    const key = scopeKey(scope);
     const candidates = this.index.openIncidentsNear(scope.service).filter((incident) => {
       if (this.isFrozen(incident) || !this.compatible(incident, scope)) return false;
       if (incident.status === 'resolving' && incident.quietSince) {
@@ -285,7 +274,7 @@ export class Correlator {
     });
     candidates.sort(
       (a, b) =>
-        Number(b.scope === scope.key) - Number(a.scope === scope.key) ||
+        Number(b.scope === key) - Number(a.scope === key) ||
         b.detectedAt.getTime() - a.detectedAt.getTime() ||
         compareText(a.id, b.id),
     );
@@ -313,7 +302,7 @@ export class Correlator {
     const incidentAlert = this.toIncidentAlert(alert, scope);
     const incident: IncidentState = {
       id: incidentIdFor(alert),
-      scope: scope.key,
+      scope: scopeKey(scope),
       service: scope.service,
       qualifiers: { ...scope.qualifiers },
       services: [],
@@ -328,13 +317,13 @@ export class Correlator {
       causeSignature: '',
       quietSince: null,
       resolvedAt: null,
-      closedAt: null,
+      quietPeriodEndedAt: null,
     };
     this.incidents.set(incident.id, incident);
     this.index.add(incident);
     const events: IncidentEvent[] = [
       this.emit(incident, 'incident.opened', alert.receivedAt, {
-        scope: scope.key,
+        scope: scopeKey(scope),
         service: scope.service,
         severity: incident.severity,
         startedAt: incident.startedAt,
@@ -349,7 +338,7 @@ export class Correlator {
     this.setStatus(incident, 'open');
     incident.quietSince = null;
     incident.resolvedAt = null;
-    incident.closedAt = null;
+    incident.quietPeriodEndedAt = null;
     const events: IncidentEvent[] = [
       this.emit(incident, 'incident.reopened', alert.receivedAt, { byAlertFingerprint: alert.fingerprint }),
     ];
@@ -476,7 +465,7 @@ export class Correlator {
   private prune(): void {
     const now = this.now.getTime();
     for (const incident of this.index.resolvedIncidents()) {
-      if ((incident.closedAt?.getTime() ?? 0) + this.settings.reopenWindowMs < now) {
+      if ((incident.quietPeriodEndedAt?.getTime() ?? 0) + this.settings.reopenWindowMs < now) {
         this.incidents.delete(incident.id);
         this.index.remove(incident);
       }

@@ -1,7 +1,5 @@
-import type { AlertSlot, IncidentState } from './correlator-state.js';
+import type { AlertSlot, CorrelatorIncidentStatus, IncidentState } from './correlator-state.js';
 import type { DependencyMap } from './dependency-map.js';
-
-type Status = IncidentState['status'];
 
 const byDetection = (a: IncidentState, b: IncidentState): number =>
   a.detectedAt.getTime() - b.detectedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -49,7 +47,7 @@ export class IncidentIndex {
     }
   }
 
-  setStatus(incident: IncidentState, status: Status): void {
+  setStatus(incident: IncidentState, status: CorrelatorIncidentStatus): void {
     this.leave(incident, incident.status);
     incident.status = status;
     this.enter(incident, status);
@@ -94,7 +92,7 @@ export class IncidentIndex {
     return count;
   }
 
-  private enter(incident: IncidentState, status: Status): void {
+  private enter(incident: IncidentState, status: CorrelatorIncidentStatus): void {
     if (status === 'resolved') {
       this.resolved.add(incident);
       return;
@@ -109,7 +107,7 @@ export class IncidentIndex {
     set.add(incident);
   }
 
-  private leave(incident: IncidentState, status: Status): void {
+  private leave(incident: IncidentState, status: CorrelatorIncidentStatus): void {
     this.resolved.delete(incident);
     this.resolving.delete(incident);
     if (status === 'resolved') return;

@@ -2,6 +2,13 @@ import type { CauseHint, IncidentChange, IncidentEvent } from './incident-event.
 import type { Severity } from './severity.js';
 import type { SignalClass } from './signal.js';
 
+/**
+ * An incident's status as its events tell it: `resolved` from incident.resolved until an
+ * incident.reopened. The correlator's own CorrelatorIncidentStatus reaches readers only through
+ * those events; the recorder's IncidentStatus adds what people recorded.
+ */
+export type IncidentSummaryStatus = 'open' | 'resolved';
+
 /** An incident as its events describe it: what replay prints and what the recorder starts from. */
 export interface IncidentSummary {
   readonly id: string;
@@ -10,7 +17,7 @@ export interface IncidentSummary {
   /** Distinct signal classes, in the order they appeared. */
   readonly signals: readonly SignalClass[];
   readonly severity: Severity;
-  readonly status: 'open' | 'resolved';
+  readonly status: IncidentSummaryStatus;
   readonly startedAt: Date;
   readonly detectedAt: Date;
   readonly resolvedAt: Date | null;

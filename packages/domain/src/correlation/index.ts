@@ -1,5 +1,5 @@
 export { Correlator } from './correlator.js';
-export type { CorrelatorSnapshot } from './correlator-state.js';
+export type { CorrelatorIncidentStatus, CorrelatorSnapshot } from './correlator-state.js';
 export { DependencyMap } from './dependency-map.js';
 export type {
   AlertAttached,
@@ -17,7 +17,7 @@ export type {
   SeverityChanged,
 } from './incident-event.js';
 export { foldIncident, summariseIncidents } from './incident-summary.js';
-export type { IncidentSummary } from './incident-summary.js';
+export type { IncidentSummary, IncidentSummaryStatus } from './incident-summary.js';
 export { rankCandidates } from './probable-cause.js';
 export type { CauseCandidate } from './probable-cause.js';
 export { DEFAULT_SEVERITY_MAPPING, higherSeverity, severityOf } from './severity.js';

@@ -2,6 +2,8 @@ import { alertOccurrenceId, type Alert } from '../alert.js';
 import { changeId, type Change } from '../change.js';
 import { labelsFingerprint } from '../fingerprint.js';
 import { normaliseLabels } from '../labels.js';
+import { alertScope } from '../scope.js';
+import { DEFAULT_CORRELATION_SETTINGS } from './settings.js';
 
 /** Minute `m` of the test's alert stream (m may be fractional). */
 export const T0 = Date.parse('2026-11-22T03:00:00Z');
@@ -24,6 +26,7 @@ export function firing(spec: AlertSpec, received: number): Alert {
     fingerprint,
     status: 'firing',
     labels,
+    scope: alertScope(labels, DEFAULT_CORRELATION_SETTINGS.scopeLabels),
     annotations: normaliseLabels(spec.annotations ?? {}),
     startsAt,
     endsAt: null,

@@ -1,47 +1,16 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { SpanKind, context } from '@opentelemetry/api';
-import type {
-  BatchPosition,
-  Bus,
-  IncomingMessage,
-  OutgoingMessage,
-  OutgoingMessageTo,
-  Subscription,
-  TopicPartition,
-} from '@sitrep/bus';
-import {
-  ALERT_RECORD_SCHEMA_NAME,
-  CHANGE_RECORD_SCHEMA_NAME,
-  HEADERS,
-  parseAlertRecord,
-  parseChangeRecord,
-  type TopicNames,
-} from '@sitrep/contracts';
-import {
-  Correlator,
-  type Change,
-  type Clock,
-  type CorrelationSettings,
-  type CorrelatorSnapshot,
-  type IncidentEvent,
-} from '@sitrep/domain';
+import type { BatchPosition, Bus, IncomingMessage, Subscription, TopicPartition } from '@sitrep/bus';
+import { deadLetterSender, incidentEventMessages, readAlert, readChange, type DeadLetterReason } from '@sitrep/codec';
+import type { TopicNames } from '@sitrep/contracts';
+import type { Change, Clock, CorrelationSettings, Correlator, IncidentEvent } from '@sitrep/domain';
 import { contextFromHeaders, inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
 import { createCorrelatorMetrics } from './correlator-metrics.js';
-import {
-  alertFromRecord,
-  changeFromRecord,
-  deadLetterRecord,
-  incidentEventRecord,
-  readRecord,
-  type DeadLetterReason,
-} from '@sitrep/codec';
-
-export const CORRELATOR_STATE_SCHEMA_NAME = 'sitrep.correlator-state.v1';
+import { CorrelatorStateStore } from './correlator-state-store.js';
 
 export interface CorrelatorServiceDeps {
   readonly bus: Bus;
-  readonly topics: TopicNames & { readonly state: string };
+  readonly topics: TopicNames;
   readonly settings: CorrelationSettings;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -66,28 +35,6 @@ interface PartitionState {
   caughtUp: boolean;
 }
 
-interface StoredState {
-  readonly schema: typeof CORRELATOR_STATE_SCHEMA_NAME;
-  readonly partition: number;
-  readonly nextOffset: string;
-  /**
-   * The CorrelatorSnapshot as gzipped JSON in base64: repeated label sets compress about tenfold,
-   * which keeps a partition with 100,000 open alerts under the state topic's 16 MiB record limit.
-   */
-  readonly snapshot: string;
-}
-
-/** Largest state record the state topic accepts (its max.message.bytes). */
-export const MAX_STATE_BYTES = 16 * 1024 * 1024;
-
-function packSnapshot(snapshot: CorrelatorSnapshot): string {
-  return gzipSync(JSON.stringify(snapshot)).toString('base64');
-}
-
-function unpackSnapshot(packed: string): CorrelatorSnapshot {
-  return JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as CorrelatorSnapshot;
-}
-
 /**
  * Runs the correlator as a consumer group on the alerts topic. How state survives restarts and
  * rebalances: after each batch, the partition's correlator state and the offset it has reached go
@@ -104,8 +51,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   const partitions = new Map<number, PartitionState>();
   const queues = new Map<number, Promise<void>>();
   const changes = new Map<string, Change>();
-  /** The latest state known stored per partition: read at assignment, then our own saves. */
-  let stored = new Map<number, StoredState>();
+  const stateStore = new CorrelatorStateStore(bus, topics.correlatorState, settings, logger);
   /** Partitions this member owns in the current generation; nothing else is saved. */
   let owned = new Set<number>();
   const metrics = createCorrelatorMetrics(deps.registry, () =>
@@ -123,30 +69,11 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
     return next;
   };
 
-  const loadStoredStates = async (): Promise<Map<number, StoredState>> => {
-    const latest = new Map<number, StoredState>();
-    for (const message of await bus.readAll(topics.state)) {
-      // Records of another format (a future version, or garbage) are left alone rather than misread.
-      let value: { schema?: unknown };
-      try {
-        value = JSON.parse(message.value) as { schema?: unknown };
-      } catch {
-        logger.warn('unreadable correlator state record ignored', { offset: message.offset });
-        continue;
-      }
-      if (value.schema === CORRELATOR_STATE_SCHEMA_NAME) {
-        latest.set((value as StoredState).partition, value as StoredState);
-      }
-    }
-    return latest;
-  };
-
   const stateFor = (partition: number): { state: PartitionState; events: IncidentEvent[] } => {
     const existing = partitions.get(partition);
     if (existing) return { state: existing, events: [] };
-    const saved = stored.get(partition);
-    const correlator = new Correlator(settings, saved ? unpackSnapshot(saved.snapshot) : undefined);
-    const state: PartitionState = { correlator, nextOffset: saved ? BigInt(saved.nextOffset) : 0n, caughtUp: false };
+    const { correlator, nextOffset } = stateStore.restore(partition);
+    const state: PartitionState = { correlator, nextOffset, caughtUp: false };
     partitions.set(partition, state);
     const events = [...changes.values()].flatMap((change) => correlator.applyChange(change));
     return { state, events };
@@ -154,54 +81,18 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
 
   const publishEvents = async (events: readonly IncidentEvent[]): Promise<void> => {
     if (events.length === 0) return;
-    const trace = traceHeaders();
-    const messages: OutgoingMessage[] = events.map((event) => ({
-      key: event.incidentId,
-      value: JSON.stringify(incidentEventRecord(event)),
-      headers: {
-        ...trace,
-        [HEADERS.id]: event.id,
-        [HEADERS.schema]: 'sitrep.incident-event.v1',
-        'sitrep-event-type': event.type,
-      },
-    }));
-    await bus.publish(topics.incidents, messages);
+    await bus.publish(topics.incidents, incidentEventMessages(events, traceHeaders()));
     for (const event of events) metrics.events.inc({ type: event.type });
   };
 
-  const saveState = async (partition: number, state: PartitionState): Promise<void> => {
-    const value: StoredState = {
-      schema: CORRELATOR_STATE_SCHEMA_NAME,
-      partition,
-      nextOffset: state.nextOffset.toString(),
-      snapshot: packSnapshot(state.correlator.snapshot()),
-    };
-    const message: OutgoingMessageTo = {
-      key: `alerts-partition-${partition}`,
-      value: JSON.stringify(value),
-      partition: 0,
-    };
-    if (message.value.length > MAX_STATE_BYTES) {
-      // Kafka would refuse it and the partition would stall retrying: say why, loudly.
-      logger.error('correlator state too large for the state topic; add alerts partitions', {
-        partition,
-        bytes: message.value.length,
-        openIncidents: state.correlator.openIncidentCount(),
-      });
-    }
-    await bus.publish(topics.state, [message]);
-    stored.set(partition, value);
-  };
-
+  const sendToDeadLetters = deadLetterSender({
+    publish: (topic, messages) => bus.publish(topic, messages),
+    topic: topics.deadLetter,
+    logger,
+    deadLetters: metrics.deadLetters,
+  });
   const deadLetter = async (message: IncomingMessage, reason: DeadLetterReason, detail: string): Promise<void> => {
-    logger.warn('record sent to the dead-letter topic', {
-      topic: message.topic,
-      offset: message.offset,
-      reason,
-      detail,
-    });
-    await bus.publish(topics.deadLetter, [deadLetterRecord(message, reason, detail)]);
-    metrics.deadLetters.inc({ reason });
+    await sendToDeadLetters(message, reason, detail);
     metrics.records.inc({ topic: message.topic, outcome: 'dead_lettered' });
   };
 
@@ -218,7 +109,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
         const { state, events: catchUp } = stateFor(partition);
         const events = [...catchUp, ...(await work(state))];
         await publishEvents(events);
-        await saveState(partition, state);
+        await stateStore.save(partition, state.nextOffset, state.correlator);
       } catch (error) {
         // The in-memory state ran ahead of what was stored; start again from the last save.
         partitions.delete(partition);
@@ -246,9 +137,9 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
               metrics.records.inc({ topic: message.topic, outcome: 'duplicate' });
               continue;
             }
-            const parsed = readRecord(message, ALERT_RECORD_SCHEMA_NAME, parseAlertRecord);
+            const parsed = readAlert(message);
             if (parsed.ok) {
-              events.push(...state.correlator.applyAlert(alertFromRecord(parsed.value)));
+              events.push(...state.correlator.applyAlert(parsed.value));
               metrics.records.inc({ topic: message.topic, outcome: 'applied' });
             } else {
               await deadLetter(message, parsed.reason, parsed.detail);
@@ -264,12 +155,12 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   };
 
   const onChange = async (message: IncomingMessage): Promise<void> => {
-    const parsed = readRecord(message, CHANGE_RECORD_SCHEMA_NAME, parseChangeRecord);
+    const parsed = readChange(message);
     if (!parsed.ok) {
       await deadLetter(message, parsed.reason, parsed.detail);
       return;
     }
-    const change = changeFromRecord(parsed.value);
+    const change = parsed.value;
     changes.set(change.id, change);
     // Keep only changes a future incident could still attach.
     const horizon = change.receivedAt.getTime() - settings.changeLookbackMs - settings.outOfOrderSkewMs;
@@ -289,7 +180,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
     await Promise.allSettled([...queues.values()]);
     // Another instance may have advanced even the partitions we keep: reload every one.
     partitions.clear();
-    stored = await loadStoredStates();
+    await stateStore.reload();
     owned = next;
     logger.info('correlator assigned partitions', { partitions: [...next].sort((a, b) => a - b) });
   };

@@ -84,7 +84,6 @@ describe('replay', () => {
       bus: tempBus(),
       topicPrefix: 'sitrep.',
       settings,
-      scopeLabel: 'service',
     });
     expect(result.incidents.map((incident) => incident.services)).toEqual([['auth-lb', 'auth'], ['payments']]);
     const [outage] = result.incidents;
@@ -107,7 +106,6 @@ describe('replay', () => {
       bus: tempBus(),
       topicPrefix: 'sitrep.',
       settings,
-      scopeLabel: 'service',
     });
 
     // Live: the HTTP endpoints and the correlator consumer, with the recorded times as the clock.
@@ -160,7 +158,6 @@ describe('replay', () => {
       bus: tempBus(),
       topicPrefix: 'sitrep.',
       settings,
-      scopeLabel: 'service',
     });
     expect(again.events.map(key)).toEqual(replayed.events.map(key));
   });

@@ -1,5 +1,7 @@
 import type { Bus, IncomingMessage } from '@sitrep/bus';
 import {
+  ALERT_RECORD_SCHEMA_NAME,
+  CHANGE_RECORD_SCHEMA_NAME,
   parseAlertRecord,
   parseChangeRecord,
   topicNames,
@@ -8,21 +10,27 @@ import {
 } from '@sitrep/contracts';
 import {
   Correlator,
-  alertScope,
   summariseIncidents,
   type CorrelationSettings,
   type IncidentEvent,
   type IncidentSummary,
 } from '@sitrep/domain';
-import { alertFromRecord, changeFromRecord } from '@sitrep/codec';
-import { alertRecord, alertsFromWebhook, changeFromRequest, changeRecord, toMessage } from '../records.js';
+import {
+  alertFromRecord,
+  alertMessages,
+  alertsFromWebhook,
+  changeFromRecord,
+  changeFromRequest,
+  changeMessage,
+  readRecord,
+  type ReadResult,
+} from '@sitrep/codec';
 import { deliveriesFromRecords, type Delivery } from './deliveries.js';
 
 export interface ReplayOptions {
   readonly bus: Bus;
   readonly topicPrefix: string;
   readonly settings: CorrelationSettings;
-  readonly scopeLabel: string;
 }
 
 export interface ReplayResult {
@@ -32,22 +40,17 @@ export interface ReplayResult {
   readonly changeRecords: number;
 }
 
-function readRecords<T>(
-  messages: readonly IncomingMessage[],
-  parse: (value: unknown) => { ok: true; value: T } | { ok: false },
-): T[] {
-  // Unreadable records are skipped, as the correlator dead-letters them.
+/** The readable records of a topic; the others are skipped, as the correlator dead-letters them. */
+function readable<T>(messages: readonly IncomingMessage[], read: (message: IncomingMessage) => ReadResult<T>): T[] {
   return messages.flatMap((message) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(message.value);
-    } catch {
-      return [];
-    }
-    const parsed = parse(json);
-    return parsed.ok ? [parsed.value] : [];
+    const result = read(message);
+    return result.ok ? [result.value] : [];
   });
 }
+
+const readAlertRecord = (message: IncomingMessage) => readRecord(message, ALERT_RECORD_SCHEMA_NAME, parseAlertRecord);
+const readChangeRecord = (message: IncomingMessage) =>
+  readRecord(message, CHANGE_RECORD_SCHEMA_NAME, parseChangeRecord);
 
 /**
  * Replays recorded deliveries at full speed: each goes through ingest's parse and record path
@@ -56,7 +59,7 @@ function readRecords<T>(
  * is over, nothing else will arrive). Same records in, same incidents and event ids out.
  */
 export async function replay(deliveries: readonly Delivery[], options: ReplayOptions): Promise<ReplayResult> {
-  const { bus, settings, scopeLabel } = options;
+  const { bus, settings } = options;
   const topics = topicNames(options.topicPrefix);
   await bus.start([
     { name: topics.alerts, partitions: 1, replicationFactor: -1 },
@@ -65,27 +68,16 @@ export async function replay(deliveries: readonly Delivery[], options: ReplayOpt
   for (const delivery of deliveries) {
     if ('alertmanager' in delivery) {
       const webhook = delivery.alertmanager;
-      const alerts = alertsFromWebhook(webhook, delivery.receivedAt);
-      await bus.publish(
-        topics.alerts,
-        alerts.map((alert) =>
-          toMessage(
-            settings.dependencies.component(alertScope(alert.labels, scopeLabel).value),
-            alertRecord(alert, webhook, scopeLabel),
-            {},
-          ),
-        ),
-      );
+      const alerts = alertsFromWebhook(webhook, delivery.receivedAt, settings.scopeLabels);
+      await bus.publish(topics.alerts, alertMessages(alerts, webhook, settings, {}));
     } else {
       const change = changeFromRequest(delivery.change, delivery.receivedAt);
-      await bus.publish(topics.changes, [
-        toMessage(settings.dependencies.component(change.service), changeRecord(change), {}),
-      ]);
+      await bus.publish(topics.changes, [changeMessage(change, settings, {})]);
     }
   }
 
-  const alerts = readRecords<AlertRecordV1>(await bus.readAll(topics.alerts), parseAlertRecord);
-  const changes = readRecords<ChangeRecordV1>(await bus.readAll(topics.changes), parseChangeRecord);
+  const alerts: AlertRecordV1[] = readable(await bus.readAll(topics.alerts), readAlertRecord);
+  const changes: ChangeRecordV1[] = readable(await bus.readAll(topics.changes), readChangeRecord);
   const stream = [
     ...alerts.map((record) => ({
       at: record.receivedAt,
@@ -107,7 +99,7 @@ export async function replay(deliveries: readonly Delivery[], options: ReplayOpt
 /** The recorded deliveries behind the records on the alerts and changes topics, replay-file shaped. */
 export async function exportDeliveries(bus: Bus, topicPrefix: string) {
   const topics = topicNames(topicPrefix);
-  const alerts = readRecords<AlertRecordV1>(await bus.readAll(topics.alerts), parseAlertRecord);
-  const changes = readRecords<ChangeRecordV1>(await bus.readAll(topics.changes), parseChangeRecord);
+  const alerts = readable(await bus.readAll(topics.alerts), readAlertRecord);
+  const changes = readable(await bus.readAll(topics.changes), readChangeRecord);
   return deliveriesFromRecords(alerts, changes);
 }

@@ -9,7 +9,7 @@ import {
   type IncidentEvent,
 } from '@sitrep/domain';
 import { domainAlert, minute } from '@sitrep/testkit';
-import { incidentEventFromRecord, incidentEventRecord } from './records.js';
+import { incidentEventFromRecord, incidentEventRecord } from './incident-events.js';
 
 const at = minute;
 

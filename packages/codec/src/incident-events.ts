@@ -1,34 +1,12 @@
-import type { AlertRecordV1, ChangeRecordV1, IncidentEventRecordV1 } from '@sitrep/contracts';
-import { INCIDENT_EVENT_SCHEMA_NAME } from '@sitrep/contracts';
-import type { Alert, Change, IncidentEvent } from '@sitrep/domain';
-
-/** An alert record read back from the alerts topic, as the domain value it was made from. */
-export function alertFromRecord(record: AlertRecordV1): Alert {
-  return {
-    occurrenceId: record.id,
-    fingerprint: record.fingerprint,
-    status: record.status,
-    labels: record.labels,
-    annotations: record.annotations,
-    startsAt: new Date(record.startsAt),
-    endsAt: record.endsAt === null ? null : new Date(record.endsAt),
-    generatorURL: record.generatorURL,
-    receivedAt: new Date(record.receivedAt),
-  };
-}
-
-export function changeFromRecord(record: ChangeRecordV1): Change {
-  return {
-    id: record.id,
-    service: record.service,
-    kind: record.kind,
-    summary: record.summary,
-    at: new Date(record.at),
-    labels: record.labels,
-    link: record.link,
-    receivedAt: new Date(record.receivedAt),
-  };
-}
+import {
+  HEADERS,
+  INCIDENT_EVENT_SCHEMA_NAME,
+  parseIncidentEventRecord,
+  type IncidentEventRecordV1,
+} from '@sitrep/contracts';
+import type { IncidentEvent } from '@sitrep/domain';
+import { readRecord, type ConsumedRecord, type ReadResult } from './consumed-record.js';
+import { envelope, type EncodedMessage } from './envelope.js';
 
 /** Dates become ISO strings; everything else is already wire-shaped. */
 export function incidentEventRecord(event: IncidentEvent): IncidentEventRecordV1 {
@@ -99,4 +77,25 @@ export function incidentEventFromRecord(record: IncidentEventRecordV1): Incident
     case 'incident.reopened':
       return { ...base, type: record.type, data: record.data };
   }
+}
+
+/** Keyed by incident id: one incident's events stay in order on one partition. */
+export function incidentEventMessage(
+  record: IncidentEventRecordV1,
+  trace: Readonly<Record<string, string>>,
+): EncodedMessage {
+  return envelope(record.incidentId, record, record.id, trace, { [HEADERS.eventType]: record.type });
+}
+
+/** The messages of the correlator's events, as it publishes them. */
+export function incidentEventMessages(
+  events: readonly IncidentEvent[],
+  trace: Readonly<Record<string, string>>,
+): EncodedMessage[] {
+  return events.map((event) => incidentEventMessage(incidentEventRecord(event), trace));
+}
+
+/** A consumed incidents-topic record, still in its wire form (the recorder stores it as read). */
+export function readIncidentEventRecord(message: ConsumedRecord): ReadResult<IncidentEventRecordV1> {
+  return readRecord(message, INCIDENT_EVENT_SCHEMA_NAME, parseIncidentEventRecord);
 }

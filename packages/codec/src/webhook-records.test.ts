@@ -7,10 +7,13 @@ import {
   parseAlertmanagerWebhook,
   parseChangeRequest,
   type AlertmanagerWebhook,
+  type AlertRecordV1,
+  type ChangeRecordV1,
   type ChangeRequest,
 } from '@sitrep/contracts';
-import { changeId, labelsFingerprint } from '@sitrep/domain';
-import { alertRecord, alertsFromWebhook, changeFromRequest, changeRecord } from './records.js';
+import { changeId, DEFAULT_CORRELATION_SETTINGS, DependencyMap, labelsFingerprint } from '@sitrep/domain';
+import { alertFromRecord, alertMessages, alertRecord, alertsFromWebhook } from './alerts.js';
+import { changeFromRecord, changeFromRequest, changeMessage, changeRecord } from './changes.js';
 
 // ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose `default` is the plugin.
 const addFormats = addFormatsModule.default;
@@ -20,6 +23,7 @@ const validateAlertRecord = ajv.compile(alertRecordJsonSchema);
 const validateChangeRecord = ajv.compile(changeRecordJsonSchema);
 
 const RECEIVED_AT = new Date('2026-11-22T06:00:30.000Z');
+const SCOPE_LABELS = DEFAULT_CORRELATION_SETTINGS.scopeLabels;
 
 function firingAlert(): Record<string, unknown> {
   return {
@@ -56,7 +60,7 @@ function parse(raw: Record<string, unknown>): AlertmanagerWebhook {
 
 describe('alertsFromWebhook', () => {
   it('maps a firing alert to a domain alert', () => {
-    const alerts = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT);
+    const alerts = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SCOPE_LABELS);
     expect(alerts).toHaveLength(1);
     const alert = alerts[0]!;
     expect(alert.status).toBe('firing');
@@ -68,37 +72,39 @@ describe('alertsFromWebhook', () => {
   });
 
   it('normalises labels and annotations: sorted, empty values dropped', () => {
-    const alert = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT)[0]!;
+    const alert = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SCOPE_LABELS)[0]!;
     expect(Object.keys(alert.labels)).toEqual(['alertname', 'service', 'severity']);
     expect(alert.labels).toEqual({ alertname: 'HighErrorRate', service: 'auth', severity: 'page' });
     expect(alert.annotations).toEqual({ summary: 'auth 5xx ratio above 5%' });
   });
 
   it("turns Go's zero endsAt into null", () => {
-    expect(alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT)[0]!.endsAt).toBeNull();
+    expect(alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SCOPE_LABELS)[0]!.endsAt).toBeNull();
   });
 
   it('treats a missing endsAt as null', () => {
     const { endsAt: _endsAt, ...alert } = firingAlert();
-    expect(alertsFromWebhook(parse(body([alert])), RECEIVED_AT)[0]!.endsAt).toBeNull();
+    expect(alertsFromWebhook(parse(body([alert])), RECEIVED_AT, SCOPE_LABELS)[0]!.endsAt).toBeNull();
   });
 
   it('keeps the endsAt of a resolved alert', () => {
     const resolved = { ...firingAlert(), status: 'resolved', endsAt: '2026-11-22T06:12:00Z' };
-    const alert = alertsFromWebhook(parse(body([resolved], 'resolved')), RECEIVED_AT)[0]!;
+    const alert = alertsFromWebhook(parse(body([resolved], 'resolved')), RECEIVED_AT, SCOPE_LABELS)[0]!;
     expect(alert.status).toBe('resolved');
     expect(alert.endsAt?.toISOString()).toBe('2026-11-22T06:12:00.000Z');
   });
 
   it('computes a missing fingerprint from the normalised labels', () => {
     const { fingerprint: _fingerprint, ...alert } = firingAlert();
-    const mapped = alertsFromWebhook(parse(body([alert])), RECEIVED_AT)[0]!;
+    const mapped = alertsFromWebhook(parse(body([alert])), RECEIVED_AT, SCOPE_LABELS)[0]!;
     // Same value Alertmanager sends for these labels (read from Alertmanager 0.25; see domain's fingerprint test).
     expect(mapped.fingerprint).toBe(
       labelsFingerprint({ alertname: 'HighErrorRate', service: 'auth', severity: 'page' }),
     );
     const watchdog = { status: 'firing', labels: { alertname: 'Watchdog' }, startsAt: '2026-11-22T06:00:00Z' };
-    expect(alertsFromWebhook(parse(body([watchdog])), RECEIVED_AT)[0]!.fingerprint).toBe('003b0a0f7d3fa569');
+    expect(alertsFromWebhook(parse(body([watchdog])), RECEIVED_AT, SCOPE_LABELS)[0]!.fingerprint).toBe(
+      '003b0a0f7d3fa569',
+    );
   });
 
   it('gives the same id whether or not the sender included the fingerprint', () => {
@@ -106,25 +112,31 @@ describe('alertsFromWebhook', () => {
     const withAm = alertsFromWebhook(
       parse(body([{ ...withoutFingerprint, labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' }])),
       RECEIVED_AT,
+      SCOPE_LABELS,
     )[0]!;
     const computed = alertsFromWebhook(
       parse(body([{ ...withoutFingerprint, labels: { alertname: 'Watchdog' } }])),
       RECEIVED_AT,
+      SCOPE_LABELS,
     )[0]!;
     expect(computed.occurrenceId).toBe(withAm.occurrenceId);
   });
 
   it('turns an empty generatorURL into null', () => {
-    const alert = alertsFromWebhook(parse(body([{ ...firingAlert(), generatorURL: '' }])), RECEIVED_AT)[0]!;
+    const alert = alertsFromWebhook(
+      parse(body([{ ...firingAlert(), generatorURL: '' }])),
+      RECEIVED_AT,
+      SCOPE_LABELS,
+    )[0]!;
     expect(alert.generatorURL).toBeNull();
     const { generatorURL: _generatorURL, ...missing } = firingAlert();
-    expect(alertsFromWebhook(parse(body([missing])), RECEIVED_AT)[0]!.generatorURL).toBeNull();
+    expect(alertsFromWebhook(parse(body([missing])), RECEIVED_AT, SCOPE_LABELS)[0]!.generatorURL).toBeNull();
   });
 
   it('takes receivedAt from its argument for every alert', () => {
     const other = { ...firingAlert(), labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' };
     const at = new Date('2030-01-02T03:04:05.678Z');
-    const alerts = alertsFromWebhook(parse(body([firingAlert(), other])), at);
+    const alerts = alertsFromWebhook(parse(body([firingAlert(), other])), at, SCOPE_LABELS);
     expect(alerts.map((alert) => alert.receivedAt.toISOString())).toEqual([
       '2030-01-02T03:04:05.678Z',
       '2030-01-02T03:04:05.678Z',
@@ -133,7 +145,7 @@ describe('alertsFromWebhook', () => {
 
   it('collapses duplicate alerts within one notification', () => {
     const other = { ...firingAlert(), labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' };
-    const alerts = alertsFromWebhook(parse(body([firingAlert(), other, firingAlert()])), RECEIVED_AT);
+    const alerts = alertsFromWebhook(parse(body([firingAlert(), other, firingAlert()])), RECEIVED_AT, SCOPE_LABELS);
     expect(alerts).toHaveLength(2);
     expect(alerts.map((alert) => alert.fingerprint)).toEqual(['e76d76b22322c3fc', '003b0a0f7d3fa569']);
   });
@@ -143,8 +155,8 @@ describe('alertsFromWebhook', () => {
       firingAlert(),
       { ...firingAlert(), labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' },
     ]);
-    const first = alertsFromWebhook(parse(raw), RECEIVED_AT).map((alert) => alert.occurrenceId);
-    const second = alertsFromWebhook(parse(raw), new Date(RECEIVED_AT.getTime() + 60_000)).map(
+    const first = alertsFromWebhook(parse(raw), RECEIVED_AT, SCOPE_LABELS).map((alert) => alert.occurrenceId);
+    const second = alertsFromWebhook(parse(raw), new Date(RECEIVED_AT.getTime() + 60_000), SCOPE_LABELS).map(
       (alert) => alert.occurrenceId,
     );
     expect(first).toHaveLength(2);
@@ -152,10 +164,11 @@ describe('alertsFromWebhook', () => {
   });
 
   it('gives the firing and the resolved copy of one alert different ids', () => {
-    const firing = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT)[0]!;
+    const firing = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SCOPE_LABELS)[0]!;
     const resolved = alertsFromWebhook(
       parse(body([{ ...firingAlert(), status: 'resolved', endsAt: '2026-11-22T06:12:00Z' }], 'resolved')),
       RECEIVED_AT,
+      SCOPE_LABELS,
     )[0]!;
     expect(resolved.fingerprint).toBe(firing.fingerprint);
     expect(resolved.occurrenceId).not.toBe(firing.occurrenceId);
@@ -163,8 +176,11 @@ describe('alertsFromWebhook', () => {
 
   it('keeps the resolved id stable when Alertmanager moves endsAt between repeats', () => {
     const resolvedAt = (endsAt: string) =>
-      alertsFromWebhook(parse(body([{ ...firingAlert(), status: 'resolved', endsAt }], 'resolved')), RECEIVED_AT)[0]!
-        .occurrenceId;
+      alertsFromWebhook(
+        parse(body([{ ...firingAlert(), status: 'resolved', endsAt }], 'resolved')),
+        RECEIVED_AT,
+        SCOPE_LABELS,
+      )[0]!.occurrenceId;
     expect(resolvedAt('2026-11-22T06:12:00Z')).toBe(resolvedAt('2026-11-22T06:13:00Z'));
   });
 });
@@ -172,8 +188,8 @@ describe('alertsFromWebhook', () => {
 describe('alertRecord', () => {
   it('builds a v1 record scoped by the service label', () => {
     const webhook = parse(body([firingAlert()]));
-    const alert = alertsFromWebhook(webhook, RECEIVED_AT)[0]!;
-    const record = alertRecord(alert, webhook, 'service');
+    const alert = alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS)[0]!;
+    const record = alertRecord(alert, webhook);
     expect(record).toEqual({
       schema: 'sitrep.alert.v1',
       id: alert.occurrenceId,
@@ -185,7 +201,7 @@ describe('alertRecord', () => {
       endsAt: null,
       generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
       receivedAt: '2026-11-22T06:00:30.000Z',
-      scope: { label: 'service', value: 'auth' },
+      scope: { label: 'service', value: 'auth', qualifiers: {} },
       notification: {
         groupKey: '{}:{alertname="HighErrorRate"}',
         receiver: 'sitrep',
@@ -201,8 +217,8 @@ describe('alertRecord', () => {
     const webhook = parse(
       body([{ ...firingAlert(), labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' }]),
     );
-    const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT)[0]!, webhook, 'service');
-    expect(record.scope).toEqual({ label: 'alertname', value: 'Watchdog' });
+    const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS)[0]!, webhook);
+    expect(record.scope).toEqual({ label: 'alertname', value: 'Watchdog', qualifiers: {} });
   });
 
   it('produces records that validate against the published JSON schema', () => {
@@ -216,13 +232,51 @@ describe('alertRecord', () => {
         'firing',
       ),
     );
-    const records = alertsFromWebhook(webhook, RECEIVED_AT).map((alert) => alertRecord(alert, webhook, 'service'));
+    const records = alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS).map((alert) => alertRecord(alert, webhook));
     expect(records).toHaveLength(3);
     for (const record of records) {
       const valid = validateAlertRecord(JSON.parse(JSON.stringify(record)));
       expect(validateAlertRecord.errors).toBeNull();
       expect(valid).toBe(true);
     }
+  });
+});
+
+describe('alertMessages', () => {
+  const settings = { dependencies: new DependencyMap([['auth-lb', 'auth']]) };
+
+  it('keys each alert by the dependency component of its service, with id, schema and trace headers', () => {
+    const webhook = parse(
+      body([
+        firingAlert(),
+        { ...firingAlert(), labels: { alertname: 'Imbalance', service: 'auth-lb' }, fingerprint: '0000000000000001' },
+        { ...firingAlert(), labels: { alertname: 'DiskFull', service: 'db' }, fingerprint: '0000000000000002' },
+      ]),
+    );
+    const alerts = alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS);
+    const messages = alertMessages(alerts, webhook, settings, { traceparent: 'tp' });
+    expect(messages.map((message) => message.key)).toEqual(['auth', 'auth', 'db']);
+    expect(messages[0]!.headers).toEqual({
+      traceparent: 'tp',
+      'sitrep-id': alerts[0]!.occurrenceId,
+      'sitrep-schema': 'sitrep.alert.v1',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('reads back as the alerts it was made from, scope and qualifiers included', () => {
+    const webhook = parse(body([{ ...firingAlert(), labels: { alertname: 'X', service: 'auth', cluster: 'eu-1' } }]));
+    const alerts = alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS);
+    expect(alerts[0]!.scope).toEqual({ label: 'service', service: 'auth', qualifiers: { cluster: 'eu-1' } });
+    const [message] = alertMessages(alerts, webhook, settings, {});
+    expect(alertFromRecord(JSON.parse(message!.value) as AlertRecordV1)).toEqual(alerts[0]);
+  });
+
+  it('reads a record written before scopes had qualifiers as unqualified', () => {
+    const webhook = parse(body([firingAlert()]));
+    const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS)[0]!, webhook);
+    const older = { ...record, scope: { label: 'service', value: 'auth' } };
+    expect(alertFromRecord(older).scope).toEqual({ label: 'service', service: 'auth', qualifiers: {} });
   });
 });
 
@@ -275,5 +329,13 @@ describe('changeFromRequest and changeRecord', () => {
     );
     expect(linked.link).toBe('https://ci.example/4711');
     expect(validateChangeRecord(JSON.parse(JSON.stringify(linked)))).toBe(true);
+  });
+
+  it('keys a change like the alerts it may explain, and reads it back unchanged', () => {
+    const change = changeFromRequest(changeRequest({ ...raw, service: 'auth-lb' }), RECEIVED_AT);
+    const message = changeMessage(change, { dependencies: new DependencyMap([['auth-lb', 'auth']]) }, {});
+    expect(message.key).toBe('auth');
+    expect(message.headers['sitrep-id']).toBe(change.id);
+    expect(changeFromRecord(JSON.parse(message.value) as ChangeRecordV1)).toEqual(change);
   });
 });

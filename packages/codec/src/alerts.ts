@@ -1,0 +1,116 @@
+import {
+  ALERT_RECORD_SCHEMA_NAME,
+  isGoZeroTime,
+  parseAlertRecord,
+  type AlertmanagerWebhook,
+  type AlertRecordV1,
+} from '@sitrep/contracts';
+import {
+  alertOccurrenceId,
+  alertScope,
+  labelsFingerprint,
+  normaliseLabels,
+  type Alert,
+  type CorrelationSettings,
+} from '@sitrep/domain';
+import { readRecord, type ConsumedRecord, type ReadResult } from './consumed-record.js';
+import { envelope, type EncodedMessage } from './envelope.js';
+
+/**
+ * The webhook's alerts as domain values, each with its scope under `scopeLabels`. Copies of one
+ * alert within a notification (a sender bug, or a group snapshot listing it twice) collapse into
+ * one: they have the same occurrence id.
+ */
+export function alertsFromWebhook(
+  webhook: AlertmanagerWebhook,
+  receivedAt: Date,
+  scopeLabels: readonly string[],
+): Alert[] {
+  const byId = new Map<string, Alert>();
+  for (const alert of webhook.alerts) {
+    const labels = normaliseLabels(alert.labels);
+    const fingerprint = alert.fingerprint ?? labelsFingerprint(labels);
+    const occurrenceId = alertOccurrenceId(fingerprint, alert.startsAt, alert.status);
+    const endsAt = alert.endsAt === undefined || isGoZeroTime(alert.endsAt) ? null : alert.endsAt;
+    byId.set(occurrenceId, {
+      occurrenceId,
+      fingerprint,
+      status: alert.status,
+      labels,
+      scope: alertScope(labels, scopeLabels),
+      annotations: normaliseLabels(alert.annotations),
+      startsAt: alert.startsAt,
+      endsAt,
+      generatorURL: alert.generatorURL === '' ? null : alert.generatorURL,
+      receivedAt,
+    });
+  }
+  return [...byId.values()];
+}
+
+export function alertRecord(alert: Alert, webhook: AlertmanagerWebhook): AlertRecordV1 {
+  return {
+    schema: ALERT_RECORD_SCHEMA_NAME,
+    id: alert.occurrenceId,
+    fingerprint: alert.fingerprint,
+    status: alert.status,
+    labels: alert.labels,
+    annotations: alert.annotations,
+    startsAt: alert.startsAt.toISOString(),
+    endsAt: alert.endsAt?.toISOString() ?? null,
+    generatorURL: alert.generatorURL,
+    receivedAt: alert.receivedAt.toISOString(),
+    scope: { label: alert.scope.label, value: alert.scope.service, qualifiers: alert.scope.qualifiers },
+    notification: {
+      groupKey: webhook.groupKey,
+      receiver: webhook.receiver,
+      status: webhook.status,
+      externalURL: webhook.externalURL,
+      groupLabels: normaliseLabels(webhook.groupLabels),
+      truncatedAlerts: webhook.truncatedAlerts,
+    },
+  };
+}
+
+/**
+ * The bus messages of one notification's alerts. Keyed by dependency component: every alert that
+ * may join one incident lands on one partition, in order, and reaches one correlator. The live
+ * route and `sitrep replay` both come through here, so keying changes in one place.
+ */
+export function alertMessages(
+  alerts: readonly Alert[],
+  webhook: AlertmanagerWebhook,
+  settings: Pick<CorrelationSettings, 'dependencies'>,
+  trace: Readonly<Record<string, string>>,
+): EncodedMessage[] {
+  return alerts.map((alert) =>
+    envelope(
+      settings.dependencies.component(alert.scope.service),
+      alertRecord(alert, webhook),
+      alert.occurrenceId,
+      trace,
+    ),
+  );
+}
+
+/** An alert record read back from the alerts topic, as the domain value it was made from. */
+export function alertFromRecord(record: AlertRecordV1): Alert {
+  return {
+    occurrenceId: record.id,
+    fingerprint: record.fingerprint,
+    status: record.status,
+    labels: record.labels,
+    scope: { label: record.scope.label, service: record.scope.value, qualifiers: record.scope.qualifiers ?? {} },
+    annotations: record.annotations,
+    startsAt: new Date(record.startsAt),
+    endsAt: record.endsAt === null ? null : new Date(record.endsAt),
+    generatorURL: record.generatorURL,
+    receivedAt: new Date(record.receivedAt),
+  };
+}
+
+/** A consumed alerts-topic record as the domain alert, or why it cannot be read. */
+export function readAlert(message: ConsumedRecord): ReadResult<Alert> {
+  const read = readRecord(message, ALERT_RECORD_SCHEMA_NAME, parseAlertRecord);
+  return read.ok ? { ok: true, value: alertFromRecord(read.value) } : read;
+}
