@@ -62,6 +62,7 @@ export {
   incidentDurations,
   incidentImpact,
   incidentMoments,
+  INCIDENT_STATUSES,
   incidentStatus,
   isHumanEntryKind,
   recordIncident,

@@ -1,11 +1,12 @@
 export { PostgresIncidentStore } from './postgres-store.js';
 export { SqliteIncidentStore } from './sqlite-store.js';
-export { StoreError } from './store.js';
+export { INCIDENT_ROW_STATUSES, StoreError } from './store.js';
 export type {
   EntryRow,
   IncidentFilter,
   IncidentPage,
   IncidentRow,
+  IncidentRowStatus,
   IncidentStore,
   OpenIncidentCount,
   ReportedRow,

@@ -1,5 +1,13 @@
-import type { EntryRow, IncidentFilter, IncidentRow, OpenIncidentCount, ReportedRow, StoredEvent } from './store.js';
-import { StoreError } from './store.js';
+import type {
+  EntryRow,
+  IncidentFilter,
+  IncidentRow,
+  IncidentRowStatus,
+  OpenIncidentCount,
+  ReportedRow,
+  StoredEvent,
+} from './store.js';
+import { INCIDENT_ROW_STATUSES, StoreError } from './store.js';
 import { SQL } from './schema.js';
 
 /** Values as both drivers take them: numbers for times, strings for the rest. */
@@ -66,8 +74,8 @@ const servicesOf = (value: unknown): string[] =>
   String(value)
     .split(',')
     .filter((service) => service !== '');
-const statusOf = (value: unknown): IncidentRow['status'] =>
-  value === 'resolved' || value === 'closed' ? value : 'open';
+const statusOf = (value: unknown): IncidentRowStatus =>
+  INCIDENT_ROW_STATUSES.find((status) => status === value) ?? 'open';
 
 export function reportedFromRow(row: Raw): ReportedRow {
   return {

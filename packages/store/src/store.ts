@@ -9,13 +9,17 @@ export interface StoredEvent {
   readonly payload: string;
 }
 
+/** An incident row's status, as stored (the recorder maps its IncidentStatus onto it). */
+export const INCIDENT_ROW_STATUSES = ['open', 'resolved', 'closed'] as const;
+export type IncidentRowStatus = (typeof INCIDENT_ROW_STATUSES)[number];
+
 /**
  * The incident as lists and reports need it, with its moments as people's entries make them
  * (impact start, acknowledged, mitigated, resolved, closed); `summary` holds the rest as JSON.
  */
 export interface IncidentRow {
   readonly id: string;
-  readonly status: 'open' | 'resolved' | 'closed';
+  readonly status: IncidentRowStatus;
   readonly services: readonly string[];
   readonly severity: string;
   readonly startedAt: Date;
@@ -51,7 +55,7 @@ export interface EntryRow {
 }
 
 export interface IncidentFilter {
-  readonly status?: IncidentRow['status'];
+  readonly status?: IncidentRowStatus;
   readonly service?: string;
   readonly severity?: string;
   /** Incidents that started at or after. */

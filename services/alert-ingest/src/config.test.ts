@@ -26,7 +26,7 @@ describe('loadIngestConfig', () => {
     const config = load(TOKEN);
     expect(config.port).toBe(9095);
     expect(config.platform.host).toBe('127.0.0.1');
-    expect(config.scopeLabel).toBe('service');
+    expect(config.correlation.scopeLabels[0]).toBe('service');
     expect(config.maxBodyBytes).toBe(1_048_576);
     expect(config.retryAfterSeconds).toBe(5);
     expect(config.generatedToken).toBe(false);
@@ -128,7 +128,7 @@ describe('loadIngestConfig', () => {
       KAFKA_BROKERS: 'kafka-0:9092,kafka-1:9092',
     });
     expect(config.port).toBe(0);
-    expect(config.scopeLabel).toBe('team');
+    expect(config.correlation.scopeLabels[0]).toBe('team');
     expect(config.retryAfterSeconds).toBe(17);
     expect(config.platform.kafkaBrokers).toEqual(['kafka-0:9092', 'kafka-1:9092']);
   });

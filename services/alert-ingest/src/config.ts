@@ -6,8 +6,6 @@ import { CorrelationConfigError, parseCorrelationConfig } from './correlation/co
 export interface IngestConfig {
   readonly platform: PlatformSettings;
   readonly port: number;
-  /** The label whose value keys alert records (so related alerts share a partition). */
-  readonly scopeLabel: string;
   readonly auth: AuthPolicy;
   /** True when no credential was configured and a generated token is in use. */
   readonly generatedToken: boolean;
@@ -100,7 +98,6 @@ export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = 
   return Object.freeze({
     platform,
     port: env.integer('SITREP_INGEST_PORT', 9095, { min: 0, max: 65535 }),
-    scopeLabel,
     auth,
     generatedToken,
     maxBodyBytes: env.bytes('SITREP_INGEST_MAX_BODY', 1024 * 1024),

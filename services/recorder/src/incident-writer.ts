@@ -9,6 +9,7 @@ import {
   type StoredEvent,
   type WriteOutcome,
 } from '@sitrep/store';
+import { rowStatus } from './status.js';
 
 export type ApplyOutcome =
   /** Stored, and the incident now reflects it (and anything that was waiting for it). */
@@ -88,7 +89,7 @@ function rowOf(
   const { summary, moments } = record;
   return {
     id: summary.id,
-    status: record.status,
+    status: rowStatus(record.status),
     services: summary.services,
     severity: summary.severity,
     ...moments,

@@ -273,6 +273,32 @@ describe('Correlator: snapshots', () => {
     }
   });
 
+  it('restores a snapshot written before quietPeriodEndedAt and alert scopes had their names', () => {
+    const settings = { ...withLbMap, quietPeriodMs: 0, reopenWindowMs: 30 * MINUTE };
+    const steps: ((c: Correlator) => IncidentEvent[])[] = [
+      (c) => c.applyAlert(firing(authErrors, 3.5)),
+      (c) => c.applyAlert(resolved(authErrors, 10, 10.5)),
+      // A resolution ahead of its firing report: an orphan, kept in the snapshot.
+      (c) => c.applyAlert(resolved(authLatency, 12, 12.5)),
+      // Fires again within the reopen window, counted from when the quiet period ended.
+      (c) => c.applyAlert(firing({ ...authErrors, starts: 20 }, 20.5)),
+      (c) => c.applyAlert(firing(authLatency, 13)),
+    ];
+    const straight = run(settings, steps);
+    const before = new Correlator(settings);
+    const head = steps.slice(0, 3).flatMap((step) => step(before));
+    const legacy = JSON.parse(
+      JSON.stringify(before.snapshot())
+        .replaceAll('"quietPeriodEndedAt":', '"closedAt":')
+        .replace(/"scope":\{"label":"service","service":"auth","qualifiers":\{\}\},/g, ''),
+    ) as ReturnType<Correlator['snapshot']>;
+    expect(JSON.stringify(legacy)).toContain('"closedAt":"');
+    expect(JSON.stringify(legacy)).not.toContain('"scope":{');
+    const after = new Correlator(settings, legacy);
+    expect([...head, ...steps.slice(3).flatMap((step) => step(after))]).toEqual(straight);
+    expect(ofType(straight, 'incident.reopened')).toHaveLength(1);
+  });
+
   it('keeps label values that look like timestamps as strings', () => {
     const odd: AlertSpec = {
       labels: { alertname: 'HighErrorRate', service: 'auth', deployed: '2026-11-22T03:00:00.000Z' },

@@ -7,9 +7,11 @@ import { buildTimeline } from './timeline.js';
 
 /**
  * Where an incident stands once people's entries count: `resolved` by every alert resolving or
- * by a person, `closed` when a person closed it (the follow-up is done).
+ * by a person, `closed` when a person closed it (the follow-up is done). Built from the events'
+ * IncidentSummaryStatus and the entries by incidentStatus().
  */
-export type IncidentStatus = 'open' | 'resolved' | 'closed';
+export const INCIDENT_STATUSES = ['open', 'resolved', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** Everything the recorder knows about one incident: what the API, reports and postmortems read. */
 export interface IncidentRecord {

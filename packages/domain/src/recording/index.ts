@@ -7,7 +7,7 @@ export type { IncidentImpact, SignalImpact } from './impact.js';
 export { durationStats, reliabilityReport } from './reliability.js';
 export type { DurationStats, ReliabilityGroup, ReliabilityGrouping, ReportedIncident } from './reliability.js';
 export { automaticEntries, buildTimeline, humanTimelineEntry } from './timeline.js';
-export { incidentStatus, recordIncident } from './incident-record.js';
+export { INCIDENT_STATUSES, incidentStatus, recordIncident } from './incident-record.js';
 export type { IncidentRecord, IncidentStatus } from './incident-record.js';
 export { expressionFromGeneratorUrl, impactFromSeries } from './series-impact.js';
 export type { AlertSeries, Series, SeriesImpactOptions, SeriesSample } from './series-impact.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from '@opentelemetry/api';
 import { parseEntryRequest, TIMELINE_ENTRY_SCHEMA_NAME, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import {
+  INCIDENT_STATUSES,
   incidentDurations,
   isValidTimeZone,
   recordIncident,
@@ -18,6 +19,7 @@ import { StoreError, type IncidentStore } from '@sitrep/store';
 import { requestContext, type Logger } from '@sitrep/telemetry';
 import { Router, type Request, type Response } from 'express';
 import type { RecorderConfig } from '../config.js';
+import { rowStatus } from '../status.js';
 import type { ImpactSource } from '../impact-source.js';
 import { applyTimelineEntry, gapFreePrefix, humanEntries } from '../incident-writer.js';
 import { observeMoments, type RecorderMetrics } from '../metrics.js';
@@ -38,7 +40,6 @@ export interface IncidentsRouterDeps {
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
-export const INCIDENT_STATUSES = ['open', 'resolved', 'closed'] as const;
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 const idParam = (req: Request): string => String(req.params.id);
@@ -77,7 +78,7 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
     try {
       const page = await store.listIncidents({
         limit,
-        ...(status ? { status } : {}),
+        ...(status ? { status: rowStatus(status) } : {}),
         ...(service ? { service } : {}),
         ...(severity ? { severity } : {}),
         ...(since ? { since } : {}),

@@ -10,6 +10,7 @@ import {
   Correlator,
   DEFAULT_CORRELATION_SETTINGS,
   DependencyMap,
+  INCIDENT_STATUSES,
   SIGNAL_CLASSES,
   type CauseHint,
   type EntrySource,
@@ -48,7 +49,7 @@ import {
   WRITE_TOKEN,
   type TestRecorder,
 } from '../recorder-harness.fixture.js';
-import { INCIDENT_STATUSES, SEVERITIES } from './incidents-router.js';
+import { SEVERITIES } from './incidents-router.js';
 
 const doc = openApiDocument;
 const schemas = doc.components.schemas;

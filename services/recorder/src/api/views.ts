@@ -1,6 +1,7 @@
 import type { IncidentDurations, IncidentMoments, IncidentRecord, TimelineEntry } from '@sitrep/domain';
 import type { EntryRow, IncidentRow } from '@sitrep/store';
 import type { MeasuredImpact } from '../impact/index.js';
+import { statusOfRow } from '../status.js';
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
@@ -19,7 +20,7 @@ export function momentsView(moments: IncidentMoments) {
 export function incidentListItem(row: IncidentRow) {
   return {
     id: row.id,
-    status: row.status,
+    status: statusOfRow(row.status),
     severity: row.severity,
     services: row.services,
     ...momentsView(row),
