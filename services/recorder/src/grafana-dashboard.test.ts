@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Histogram, Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRecorderMetrics } from './metrics.js';
+import { createRecorderMetrics, DEPRECATED_METRIC_ALIASES, PHASES } from './metrics.js';
 
 // The dashboard users import (deploy/grafana) plots the recorder's metrics: renaming a metric or
 // one of its labels here must break the build, not the dashboard.
@@ -31,18 +31,29 @@ interface Dashboard {
   readonly templating: { readonly list: readonly Variable[] };
 }
 
-/** Every series the recorder exposes, with its labels: a histogram as its _bucket, _sum and _count. */
-async function recorderSeries(): Promise<Map<string, ReadonlySet<string>>> {
+interface RecorderSeries {
+  /** Every series the recorder exposes, with its labels: a histogram as its _bucket, _sum and _count. */
+  readonly current: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The series of deprecated aliases, with the series that replaces each: exported, never to be queried. */
+  readonly deprecated: ReadonlyMap<string, string>;
+}
+
+async function recorderSeries(): Promise<RecorderSeries> {
   const registry = new Registry();
   createRecorderMetrics(registry, { openIncidentCounts: () => Promise.resolve([]) });
   const series = new Map<string, ReadonlySet<string>>();
+  const deprecated = new Map<string, string>();
   for (const { name } of await registry.getMetricsAsJSON()) {
     const metric = registry.getSingleMetric(name);
     // prom-client keeps the configured label names on the metric; its types do not declare them.
     const labelNames = (metric as unknown as { labelNames?: unknown }).labelNames;
     if (!Array.isArray(labelNames)) throw new Error(`no label names on ${name}`);
     const labels = labelNames.map(String);
-    if (metric instanceof Histogram) {
+    const replacement = DEPRECATED_METRIC_ALIASES.get(name);
+    if (replacement !== undefined) {
+      const suffixes = metric instanceof Histogram ? ['_bucket', '_sum', '_count'] : [''];
+      for (const suffix of suffixes) deprecated.set(`${name}${suffix}`, `${replacement}${suffix}`);
+    } else if (metric instanceof Histogram) {
       series.set(`${name}_bucket`, new Set([...labels, 'le']));
       series.set(`${name}_sum`, new Set(labels));
       series.set(`${name}_count`, new Set(labels));
@@ -50,7 +61,7 @@ async function recorderSeries(): Promise<Map<string, ReadonlySet<string>>> {
       series.set(name, new Set(labels));
     }
   }
-  return series;
+  return { current: series, deprecated };
 }
 
 const FUNCTIONS = new Set([
@@ -128,13 +139,19 @@ function scan(expr: string): Usage {
   return { metrics, matchers, grouping, functions };
 }
 
-/** What is wrong with an expression against the recorder's series (empty when it is fine). */
-function problems(expr: string, series: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+/**
+ * What is wrong with an expression against the recorder's series (empty when it is fine). A
+ * deprecated alias is still exported, but the dashboard must already be on its replacement, so
+ * that removing the alias cannot break it.
+ */
+function problems(expr: string, { current: series, deprecated }: RecorderSeries): string[] {
   const usage = scan(expr);
   const found: string[] = [];
   if (usage.metrics.length === 0) found.push(`no metric in ${expr}`);
   for (const metric of usage.metrics) {
-    if (!series.has(metric)) found.push(`${metric} is not a recorder series`);
+    const replacement = deprecated.get(metric);
+    if (replacement !== undefined) found.push(`${metric} is a deprecated alias: use ${replacement}`);
+    else if (!series.has(metric)) found.push(`${metric} is not a recorder series`);
   }
   for (const name of usage.functions) {
     if (!FUNCTIONS.has(name)) found.push(`${name}() is not a PromQL function this test knows`);
@@ -159,7 +176,7 @@ const allPanels = (panels: readonly Panel[]): Panel[] =>
 
 describe('Grafana dashboard deploy/grafana/sitrep-reliability.json', () => {
   let dashboard: Dashboard;
-  let series: Map<string, ReadonlySet<string>>;
+  let series: RecorderSeries;
 
   beforeAll(async () => {
     dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as Dashboard;
@@ -186,7 +203,7 @@ describe('Grafana dashboard deploy/grafana/sitrep-reliability.json', () => {
     for (const name of ['service', 'severity']) {
       expect(variables.get(name)).toMatchObject({
         type: 'query',
-        query: `label_values(sitrep_incident_time_to_resolve_seconds_count, ${name})`,
+        query: `label_values(sitrep_recorder_incident_time_to_resolve_seconds_count, ${name})`,
         multi: true,
         includeAll: true,
       });
@@ -205,7 +222,7 @@ describe('Grafana dashboard deploy/grafana/sitrep-reliability.json', () => {
       const match = /^label_values\((\w+),\s*(\w+)\)$/.exec(String(variable.query));
       expect(match, variable.name).not.toBeNull();
       const [, metric, label] = match!;
-      expect(series.get(metric!)?.has(label!), `${variable.name}: ${metric} ${label}`).toBe(true);
+      expect(series.current.get(metric!)?.has(label!), `${variable.name}: ${metric} ${label}`).toBe(true);
     }
   });
 
@@ -215,12 +232,12 @@ describe('Grafana dashboard deploy/grafana/sitrep-reliability.json', () => {
         (panel.targets ?? []).flatMap((target) => scan(target.expr ?? '').metrics),
       ),
     );
-    for (const phase of ['detect', 'acknowledge', 'mitigate', 'resolve']) {
-      expect(used).toContain(`sitrep_incident_time_to_${phase}_seconds_sum`);
-      expect(used).toContain(`sitrep_incident_time_to_${phase}_seconds_count`);
+    for (const phase of PHASES) {
+      expect(used).toContain(`sitrep_recorder_incident_time_to_${phase}_seconds_sum`);
+      expect(used).toContain(`sitrep_recorder_incident_time_to_${phase}_seconds_count`);
     }
-    expect(used).toContain('sitrep_incident_time_to_resolve_seconds_bucket');
-    expect(used).toContain('sitrep_incidents_open');
+    expect(used).toContain('sitrep_recorder_incident_time_to_resolve_seconds_bucket');
+    expect(used).toContain('sitrep_recorder_open_incidents');
     expect(used).toContain('sitrep_recorder_records_total');
     expect(used).toContain('sitrep_recorder_dead_letters_total');
   });
@@ -229,12 +246,19 @@ describe('Grafana dashboard deploy/grafana/sitrep-reliability.json', () => {
     expect(problems('sum(rate(sitrep_recorder_record_total[5m]))', series)).toEqual([
       'sitrep_recorder_record_total is not a recorder series',
     ]);
-    expect(problems('sitrep_incident_time_to_resolve_seconds{severity="critical"}', series)).toEqual([
-      'sitrep_incident_time_to_resolve_seconds is not a recorder series',
+    expect(problems('sitrep_recorder_incident_time_to_resolve_seconds{severity="critical"}', series)).toEqual([
+      'sitrep_recorder_incident_time_to_resolve_seconds is not a recorder series',
     ]);
-    expect(problems('sum by (instance) (sitrep_incidents_open{team=~"$team"})', series)).toEqual([
-      'sitrep_incidents_open has no label team',
-      'by/on (instance): sitrep_incidents_open has no label instance',
+    expect(problems('sum by (instance) (sitrep_recorder_open_incidents{team=~"$team"})', series)).toEqual([
+      'sitrep_recorder_open_incidents has no label team',
+      'by/on (instance): sitrep_recorder_open_incidents has no label instance',
+    ]);
+    // The names before the rename: still exported for one release, refused on the dashboard.
+    expect(problems('sum(max by (service, severity) (sitrep_incidents_open))', series)).toEqual([
+      'sitrep_incidents_open is a deprecated alias: use sitrep_recorder_open_incidents',
+    ]);
+    expect(problems('sum(increase(sitrep_incident_time_to_detect_seconds_count[1d]))', series)).toEqual([
+      'sitrep_incident_time_to_detect_seconds_count is a deprecated alias: use sitrep_recorder_incident_time_to_detect_seconds_count',
     ]);
     expect(
       problems(

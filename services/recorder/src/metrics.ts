@@ -3,29 +3,77 @@ import type { IncidentStore } from '@sitrep/store';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Applied } from './incident-writer.js';
 
+export const PHASES = ['detect', 'acknowledge', 'mitigate', 'resolve'] as const;
+export type Phase = (typeof PHASES)[number];
+
+type PhaseLabel = 'service' | 'severity';
+
 export interface RecorderMetrics {
   readonly records: Counter<'topic' | 'outcome'>;
   readonly deadLetters: Counter<'reason'>;
   readonly applyDuration: Histogram;
-  readonly timeToDetect: Histogram<'service' | 'severity'>;
-  readonly timeToAcknowledge: Histogram<'service' | 'severity'>;
-  readonly timeToMitigate: Histogram<'service' | 'severity'>;
-  readonly timeToResolve: Histogram<'service' | 'severity'>;
+  /** Per phase, the histogram and, for one release, its deprecated alias: `observeMoments` feeds each. */
+  readonly timeTo: Readonly<Record<Phase, readonly Histogram<PhaseLabel>[]>>;
 }
+
+const phaseMetric = (phase: Phase): string => `sitrep_recorder_incident_time_to_${phase}_seconds`;
+const oldPhaseMetric = (phase: Phase): string => `sitrep_incident_time_to_${phase}_seconds`;
+const OPEN_INCIDENTS = 'sitrep_recorder_open_incidents';
+const OLD_OPEN_INCIDENTS = 'sitrep_incidents_open';
+
+/**
+ * Old name -> new name. The recorder's incident metrics were renamed to
+ * `sitrep_<subsystem>_<name>_<unit>`; the old names stay registered and observed for one release
+ * so dashboards and alerts on them keep working while users move. Removed in the next release.
+ */
+export const DEPRECATED_METRIC_ALIASES: ReadonlyMap<string, string> = new Map([
+  ...PHASES.map((phase) => [oldPhaseMetric(phase), phaseMetric(phase)] as const),
+  [OLD_OPEN_INCIDENTS, OPEN_INCIDENTS],
+]);
+
+const deprecatedHelp = (name: string, help: string): string =>
+  `Deprecated alias of ${name}, removed in the next release. ${help}`;
 
 // From seconds (a page caught at once) to a day (a slow burn): what MTTx dashboards bucket.
 const DURATION_BUCKETS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
 
-export function createRecorderMetrics(registry: Registry, store: Pick<IncidentStore, 'openIncidentCounts'>) {
+const PHASE_HELP: Readonly<Record<Phase, string>> = {
+  detect: 'detect: first alert received minus impact start',
+  acknowledge: 'acknowledge: acknowledged minus detected',
+  mitigate: 'mitigate: mitigated minus impact start',
+  resolve: 'resolve: resolved minus impact start',
+};
+
+/**
+ * One store query however many gauges read it in a scrape: the open-incident gauge and its
+ * deprecated alias collect concurrently, and the alias must not double the store's load.
+ */
+function sharedWhileInFlight<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => {
+    pending ??= read().finally(() => (pending = null));
+    return pending;
+  };
+}
+
+export function createRecorderMetrics(
+  registry: Registry,
+  store: Pick<IncidentStore, 'openIncidentCounts'>,
+): RecorderMetrics {
   const registers = [registry];
-  const phase = (name: string, what: string) =>
-    new Histogram({
-      name: `sitrep_incident_time_to_${name}_seconds`,
-      help: `Time to ${what}, observed once per incident when the moment is recorded.`,
+  const histogram = (name: string, help: string) =>
+    new Histogram<PhaseLabel>({
+      name,
+      help,
       labelNames: ['service', 'severity'],
       buckets: DURATION_BUCKETS,
       registers,
     });
+  const timeTo = (phase: Phase): Histogram<PhaseLabel>[] => {
+    const name = phaseMetric(phase);
+    const help = `Time to ${PHASE_HELP[phase]}, observed once per incident when the moment is recorded.`;
+    return [histogram(name, help), histogram(oldPhaseMetric(phase), deprecatedHelp(name, help))];
+  };
   const metrics: RecorderMetrics = {
     records: new Counter({
       name: 'sitrep_recorder_records_total',
@@ -45,23 +93,30 @@ export function createRecorderMetrics(registry: Registry, store: Pick<IncidentSt
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
-    timeToDetect: phase('detect', 'detect: first alert received minus impact start'),
-    timeToAcknowledge: phase('acknowledge', 'acknowledge: acknowledged minus detected'),
-    timeToMitigate: phase('mitigate', 'mitigate: mitigated minus impact start'),
-    timeToResolve: phase('resolve', 'resolve: resolved minus impact start'),
-  };
-  new Gauge({
-    name: 'sitrep_incidents_open',
-    help: 'Incidents open now, by the service they opened on and severity (from the store: every instance reports the same).',
-    labelNames: ['service', 'severity'],
-    registers,
-    async collect() {
-      this.reset();
-      for (const { service, severity, count } of await store.openIncidentCounts()) {
-        this.set({ service, severity }, count);
-      }
+    timeTo: {
+      detect: timeTo('detect'),
+      acknowledge: timeTo('acknowledge'),
+      mitigate: timeTo('mitigate'),
+      resolve: timeTo('resolve'),
     },
-  });
+  };
+  const openCounts = sharedWhileInFlight(() => store.openIncidentCounts());
+  const openGauge = (name: string, help: string) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['service', 'severity'],
+      registers,
+      async collect() {
+        const counts = await openCounts();
+        this.reset();
+        for (const { service, severity, count } of counts) this.set({ service, severity }, count);
+      },
+    });
+  const openHelp =
+    'Incidents open now, by the service they opened on and severity (from the store: every instance reports the same).';
+  openGauge(OPEN_INCIDENTS, openHelp);
+  openGauge(OLD_OPEN_INCIDENTS, deprecatedHelp(OPEN_INCIDENTS, openHelp));
   for (const reason of DEAD_LETTER_REASONS) metrics.deadLetters.inc({ reason }, 0);
   return metrics;
 }
@@ -76,14 +131,14 @@ const seconds = (from: Date, to: Date): number => Math.max(0, (to.getTime() - fr
 export function observeMoments(metrics: RecorderMetrics, { before, after }: Applied): void {
   if (after === null) return;
   const labels = { service: after.services[0] ?? '', severity: after.severity };
-  if (before === null) metrics.timeToDetect.observe(labels, seconds(after.startedAt, after.detectedAt));
+  const observe = (phase: Phase, from: Date, to: Date) => {
+    for (const histogram of metrics.timeTo[phase]) histogram.observe(labels, seconds(from, to));
+  };
+  if (before === null) observe('detect', after.startedAt, after.detectedAt);
   if (before?.acknowledgedAt == null && after.acknowledgedAt !== null) {
-    metrics.timeToAcknowledge.observe(labels, seconds(after.detectedAt, after.acknowledgedAt));
+    observe('acknowledge', after.detectedAt, after.acknowledgedAt);
   }
-  if (before?.mitigatedAt == null && after.mitigatedAt !== null) {
-    metrics.timeToMitigate.observe(labels, seconds(after.startedAt, after.mitigatedAt));
-  }
-  if (before?.resolvedAt == null && after.resolvedAt !== null) {
-    metrics.timeToResolve.observe(labels, seconds(after.startedAt, after.resolvedAt));
-  }
+  if (before?.mitigatedAt == null && after.mitigatedAt !== null)
+    observe('mitigate', after.startedAt, after.mitigatedAt);
+  if (before?.resolvedAt == null && after.resolvedAt !== null) observe('resolve', after.startedAt, after.resolvedAt);
 }

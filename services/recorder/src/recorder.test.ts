@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedBus } from '@sitrep/bus';
 import { topicNames } from '@sitrep/contracts';
-import { createMemoryLogger } from '@sitrep/telemetry';
+import { createMemoryLogger, metricNameProblems } from '@sitrep/telemetry';
 import { FakeClock, waitFor } from '@sitrep/testkit';
 import {
   minute,
@@ -15,6 +15,8 @@ import {
   tempDir,
   type TestRecorder,
 } from './recorder-harness.fixture.js';
+import { sampleValue } from './exposition.fixture.js';
+import { DEPRECATED_METRIC_ALIASES } from './metrics.js';
 
 const topics = topicNames('sitrep.');
 let dir: string;
@@ -214,12 +216,21 @@ describe('recorder API', () => {
     );
   });
 
-  it('exports the phase histograms and the open-incident gauge', async () => {
+  it('exports the phase histograms and the open-incident gauge, also under their old names for one release', async () => {
     const metrics = await recorder.registry.metrics();
-    expect(metrics).toContain('sitrep_incident_time_to_detect_seconds_count{service="auth-lb",severity="warning"} 1');
-    expect(metrics).toContain(
-      'sitrep_incident_time_to_resolve_seconds_sum{service="auth-lb",severity="critical"} 1800',
-    );
+    // The incident's service and the recorder's own name are separate labels: neither overrides the other.
+    const labels = (severity: string) => ({ service: 'auth-lb', severity, sitrep_service: 'recorder' });
+    for (const prefix of ['sitrep_recorder_incident_time_to', 'sitrep_incident_time_to']) {
+      expect(sampleValue(metrics, `${prefix}_detect_seconds_count`, labels('warning')), prefix).toBe(1);
+      expect(sampleValue(metrics, `${prefix}_resolve_seconds_sum`, labels('critical')), prefix).toBe(1800);
+    }
+    expect(metrics).toMatch(/# TYPE sitrep_recorder_open_incidents gauge/);
     expect(metrics).toMatch(/# TYPE sitrep_incidents_open gauge/);
+  });
+
+  it('names every metric it registers sitrep_recorder_<name>_<unit>, but for the deprecated aliases', () => {
+    expect(
+      metricNameProblems(recorder.registry, { subsystems: ['recorder'], exempt: DEPRECATED_METRIC_ALIASES.keys() }),
+    ).toEqual([]);
   });
 });
