@@ -1,14 +1,8 @@
+import type { IncomingMessage } from '@sitrep/bus';
 import { HEADERS, type ParseResult } from '@sitrep/contracts';
 
-/** A record as read from a topic (the bus's IncomingMessage, structurally). */
-export interface ConsumedRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: string | null;
-  readonly value: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
+/** What reading a record needs of a consumed message: all of it but the broker's timestamp. */
+export type ConsumedRecord = Omit<IncomingMessage, 'timestamp'>;
 
 /** Why a record went to the dead-letter topic: a fixed set, so it can be a metric label. */
 export const DEAD_LETTER_REASONS = ['invalid_json', 'schema_violation', 'unknown_schema', 'sequence_conflict'] as const;

@@ -1,15 +1,8 @@
+import type { OutgoingMessageTo } from '@sitrep/bus';
 import { HEADERS } from '@sitrep/contracts';
 
-/**
- * A record ready for the bus: structurally the bus port's OutgoingMessage (with an optional
- * explicit partition), so the codec needs no bus dependency.
- */
-export interface EncodedMessage {
-  readonly key: string;
-  readonly value: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly partition?: number;
-}
+/** A record ready for the bus, headers always set. */
+export type EncodedMessage = OutgoingMessageTo & { readonly headers: Readonly<Record<string, string>> };
 
 /**
  * Every record Sitrep writes goes through here: the key, the JSON value, and the headers a
