@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,29 @@ describe('EmbeddedBus specifics', () => {
       errorClass: 'protocol',
       retriable: false,
     });
+    await bus.close();
+  });
+
+  it('fails a start it cannot get past without an operator (the data dir is a file) as not retriable', async () => {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    const bus = new EmbeddedBus({ path: join(file, 'bus.sqlite'), logger });
+    await expect(bus.start([])).rejects.toMatchObject({ name: 'BusError', errorClass: 'unknown', retriable: false });
+    await bus.close();
+  });
+
+  it('fails a start as retriable while another process holds the file locked', async () => {
+    const path = join(dir, 'locked.sqlite');
+    const holder = new DatabaseSync(path);
+    holder.exec('CREATE TABLE held (x); BEGIN EXCLUSIVE; INSERT INTO held VALUES (1)');
+    const bus = new EmbeddedBus({ path, logger });
+    try {
+      await expect(bus.start([])).rejects.toMatchObject({ name: 'BusError', retriable: true });
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    await bus.start([]);
     await bus.close();
   });
 

@@ -36,6 +36,15 @@ interface MessageRow {
 
 const BATCH = 100;
 
+/**
+ * SQLITE_BUSY and SQLITE_LOCKED: another process holds the file for a moment (it opens it too).
+ * Anything else at open (no permission, not a folder, a damaged file) waits for an operator.
+ */
+function isBusy(error: unknown): boolean {
+  const errcode = (error as { errcode?: unknown }).errcode;
+  return typeof errcode === 'number' && [5, 6].includes(errcode & 0xff);
+}
+
 function toIncoming(topic: string, row: MessageRow): IncomingMessage {
   return {
     topic,
@@ -94,7 +103,7 @@ export class EmbeddedBus implements Bus {
       return Promise.reject(
         error instanceof BusError
           ? error
-          : new BusError(`cannot open ${this.options.path}: ${(error as Error).message}`, 'unknown', false, {
+          : new BusError(`cannot open ${this.options.path}: ${(error as Error).message}`, 'unknown', isBusy(error), {
               cause: error,
             }),
       );

@@ -10,11 +10,12 @@ export type {
   TopicPartition,
   TopicSpec,
 } from './bus.js';
-export { BusError, isBusError } from './bus-error.js';
+export { BusError, isBusError, rootCauseMessage } from './bus-error.js';
 export type { BusErrorClass } from './bus-error.js';
 export { createBus } from './create-bus.js';
 export type { BusSettings } from './create-bus.js';
 export { EmbeddedBus } from './embedded-bus.js';
 export type { EmbeddedBusOptions } from './embedded-bus.js';
-export { classifyKafkaError, KafkaBus } from './kafka-bus.js';
+export { KafkaBus } from './kafka-bus.js';
 export type { KafkaBusOptions } from './kafka-bus.js';
+export { classifyKafkaError } from './kafka-errors.js';

@@ -44,3 +44,54 @@ describe('KafkaBus against a broker that goes away', () => {
     }
   });
 });
+
+describe('KafkaBus: what retrying can and cannot fix', () => {
+  const bus = (clientId: string, brokerList = brokers) =>
+    new KafkaBus({ brokers: brokerList, clientId: uniqueName(clientId), publishTimeoutMs: 15_000, logger });
+
+  it('fails a start with a topic config the cluster refuses as not retriable, naming the topic', async () => {
+    const kafka = bus('bad-config');
+    const topic = uniqueName('bad-config');
+    try {
+      const started = kafka.start([
+        { name: topic, partitions: 1, replicationFactor: 1, config: { 'cleanup.policy': 'sometimes' } },
+      ]);
+      await expect(started).rejects.toMatchObject({ name: 'BusError', errorClass: 'protocol', retriable: false });
+      await expect(started).rejects.toThrow(`${topic}: Configuration is invalid`);
+    } finally {
+      await kafka.close();
+    }
+  });
+
+  it("fails a publish of a record over the topic's max.message.bytes as not retriable", async () => {
+    const kafka = bus('too-large');
+    const topic = uniqueName('too-large');
+    try {
+      await kafka.start([
+        { name: topic, partitions: 1, replicationFactor: 1, config: { 'max.message.bytes': '1024' } },
+      ]);
+      await expect(kafka.publish(topic, [{ key: 'k', value: 'x'.repeat(4096) }])).rejects.toMatchObject({
+        name: 'BusError',
+        errorClass: 'protocol',
+        retriable: false,
+      });
+      // The same topic still takes a record that fits.
+      await kafka.publish(topic, [{ key: 'k', value: 'small' }]);
+    } finally {
+      await kafka.close();
+    }
+  });
+
+  it('fails a start against a broker that is not there as retriable', async () => {
+    const kafka = bus('nobody', ['127.0.0.1:1']);
+    try {
+      await expect(kafka.start([])).rejects.toMatchObject({
+        name: 'BusError',
+        errorClass: 'connection',
+        retriable: true,
+      });
+    } finally {
+      await kafka.close();
+    }
+  });
+});

@@ -12,7 +12,8 @@ import type {
   Subscription,
   TopicSpec,
 } from './bus.js';
-import { BusError, type BusErrorClass } from './bus-error.js';
+import { BusError } from './bus-error.js';
+import { toBusError } from './kafka-errors.js';
 import { InFlight, withTimeout } from './timeout.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
@@ -29,37 +30,6 @@ export interface KafkaBusOptions {
 
 const READINESS_CACHE_MS = 2000;
 const READ_ALL_TIMEOUT_MS = 60_000;
-
-function errorChain(error: unknown): (Error & { retriable?: boolean })[] {
-  const chain: (Error & { retriable?: boolean })[] = [];
-  let current: unknown = error;
-  while (current instanceof Error && chain.length < 10) {
-    chain.push(current);
-    current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
-  }
-  return chain;
-}
-
-/** Maps kafkajs' error zoo to our fixed classes (kafkajs nests the real cause in NumberOfRetriesExceeded). */
-export function classifyKafkaError(error: unknown): { errorClass: BusErrorClass; retriable: boolean } {
-  const chain = errorChain(error);
-  const names = chain.map((entry) => entry.name);
-  if (names.some((name) => /Connection|BrokerNotFound|ConnectionClosed/.test(name))) {
-    return { errorClass: 'connection', retriable: true };
-  }
-  if (names.some((name) => /Timeout/.test(name))) return { errorClass: 'timeout', retriable: true };
-  if (names.includes('KafkaJSProtocolError')) {
-    return { errorClass: 'protocol', retriable: chain.some((entry) => entry.retriable === true) };
-  }
-  if (names.includes('KafkaJSNumberOfRetriesExceeded')) return { errorClass: 'unknown', retriable: true };
-  return { errorClass: 'unknown', retriable: chain.some((entry) => entry.retriable === true) };
-}
-
-function toBusError(error: unknown, what: string): BusError {
-  if (error instanceof BusError) return error;
-  const { errorClass, retriable } = classifyKafkaError(error);
-  return new BusError(`${what}: ${(error as Error).message}`, errorClass, retriable, { cause: error });
-}
 
 function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
   return {

@@ -1,3 +1,3 @@
 export { main } from './main.js';
-export { start } from './start.js';
+export { start, StartFailed } from './start.js';
 export type { Started } from './start.js';

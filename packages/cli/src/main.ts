@@ -33,10 +33,7 @@ function fail(error: unknown): never {
 async function runStart(): Promise<void> {
   const running = await start(process.env);
   let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`sitrep: ${signal} received, draining in-flight work...\n`);
+  const stopThenExit = (code: number): void => {
     // In-flight requests get shutdownTimeoutMs; closing the bus and flushing traces a little more.
     const bound = running.shutdownTimeoutMs + 5_000;
     setTimeout(() => {
@@ -44,12 +41,26 @@ async function runStart(): Promise<void> {
       process.exit(1);
     }, bound).unref();
     running.stop().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (error: unknown) => fail(error),
     );
   };
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`sitrep: ${signal} received, draining in-flight work...\n`);
+    stopThenExit(0);
+  };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // A service that gave up starting (its bus or store refused for good) ends the process, so an
+  // orchestrator shows a failed start instead of a process that is live but never ready.
+  running.started.catch((error: unknown) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`sitrep: ${error instanceof Error ? error.message : String(error)}\n`);
+    stopThenExit(1);
+  });
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

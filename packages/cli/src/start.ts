@@ -10,10 +10,33 @@ import { startTracing } from '@sitrep/telemetry/sdk';
 import { API_TOKEN_FILE, INGEST_TOKEN_FILE, readOrCreateToken } from './generated-token.js';
 
 export interface Started {
+  /**
+   * Resolves once every service has joined its bus and store; rejects with a StartFailed when
+   * one gave up because they refused for good (retries of what may pass go on meanwhile).
+   */
+  readonly started: Promise<void>;
   /** Drains and closes everything; callers bound it by shutdownTimeoutMs (plus a margin). */
   stop(): Promise<void>;
   readonly shutdownTimeoutMs: number;
 }
+
+/** A service gave up starting: its bus or store refused in a way no retry can change. */
+export class StartFailed extends Error {
+  override readonly name = 'StartFailed';
+
+  constructor(
+    readonly service: string,
+    cause: unknown,
+  ) {
+    super(`${service} could not start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+const failedAs =
+  (service: string) =>
+  (error: unknown): never => {
+    throw new StartFailed(service, error);
+  };
 
 const SERVICES = ['ingest', 'recorder'] as const;
 
@@ -102,7 +125,12 @@ export async function start(env: Env): Promise<Started> {
       impact: impactSourceFor(recorderConfig.prometheus, recorderLogger),
     });
   }
+  const started = Promise.all([
+    ingest?.started.catch(failedAs('alert-ingest')),
+    recorder?.started.catch(failedAs('recorder')),
+  ]).then(() => undefined);
   return {
+    started,
     shutdownTimeoutMs: platform.shutdownTimeoutMs,
     stop: async () => {
       await Promise.all([ingest?.close(), recorder?.close()]);

@@ -2,14 +2,15 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
-import { BusError, type OutgoingMessage } from '@sitrep/bus';
+import { BusError } from '@sitrep/bus';
 import { EnvReader, type Env } from '@sitrep/config';
 import { parseAlertRecord, type AlertRecordV1, type ChangeRecordV1 } from '@sitrep/contracts';
 import type { ReadinessCheck } from '@sitrep/http';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { FakeClock, waitFor } from '@sitrep/testkit';
+import { FakeClock, faultyEmbeddedBus, waitFor, type FaultyBus } from '@sitrep/testkit';
 import { createApp } from './app.js';
 import { loadIngestConfig } from './config.js';
+import { ingestTopics } from './service.js';
 
 const TOKEN = 'tok-4f9a1c';
 const BASIC_USER = 'alertmanager';
@@ -23,53 +24,18 @@ const BEARER = `Bearer ${TOKEN}`;
 const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 
-interface PublishCall {
-  readonly topic: string;
-  readonly messages: readonly OutgoingMessage[];
-}
-
-/** A bus double that records publishes and can be told to fail or to hang until released. */
-class FakePublisher {
-  readonly calls: PublishCall[] = [];
-  private failure: Error | undefined = undefined;
-  private hanging = false;
-  private readonly pending: (() => void)[] = [];
-
-  failWith(error: Error): void {
-    this.failure = error;
-  }
-
-  hang(): void {
-    this.hanging = true;
-  }
-
-  /** Lets every hanging publish resolve, and later ones resolve at once. */
-  release(): void {
-    this.hanging = false;
-    for (const resolve of this.pending.splice(0)) resolve();
-  }
-
-  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    this.calls.push({ topic, messages });
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (!this.hanging) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.pending.push(resolve);
-    });
-  }
-}
-
 interface Harness {
   readonly app: Express;
-  readonly publisher: FakePublisher;
+  /** The real embedded bus with the ingest topics, and faults on demand. */
+  readonly bus: FaultyBus;
   readonly clock: FakeClock;
   readonly registry: Registry;
   readonly lines: Record<string, unknown>[];
 }
 
-const publishers: FakePublisher[] = [];
+const buses: FaultyBus[] = [];
 
-function setup(env: Env = {}, readiness: readonly ReadinessCheck[] = []): Harness {
+async function setup(env: Env = {}, readiness: readonly ReadinessCheck[] = []): Promise<Harness> {
   const reader = new EnvReader({
     SITREP_INGEST_BEARER_TOKEN: TOKEN,
     SITREP_INGEST_BASIC_AUTH: `${BASIC_USER}:${BASIC_PASSWORD}`,
@@ -81,14 +47,15 @@ function setup(env: Env = {}, readiness: readonly ReadinessCheck[] = []): Harnes
   const registry = createMetricsRegistry({ service: 'alert-ingest', processMetrics: false });
   const { logger, lines } = createMemoryLogger();
   const clock = new FakeClock(NOW);
-  const publisher = new FakePublisher();
-  publishers.push(publisher);
-  const app = createApp({ config, bus: publisher, clock, logger, registry, readiness });
-  return { app, publisher, clock, registry, lines };
+  const bus = faultyEmbeddedBus({ logger: createMemoryLogger('error').logger });
+  buses.push(bus);
+  await bus.start(ingestTopics(config));
+  const app = createApp({ config, bus, clock, logger, registry, readiness });
+  return { app, bus, clock, registry, lines };
 }
 
-afterEach(() => {
-  for (const publisher of publishers.splice(0)) publisher.release();
+afterEach(async () => {
+  for (const bus of buses.splice(0)) await bus.close();
 });
 
 interface ErrorBody {
@@ -177,14 +144,14 @@ function sampleValue(exposition: string, name: string, labels: Readonly<Record<s
 
 describe('POST /api/v1/alertmanager: authentication', () => {
   it('answers 401 with a challenge for every accepted scheme when no credentials are sent', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app).post(ALERTS_PATH).send(webhook());
     expect(res.status).toBe(401);
     expect(errorOf(res).code).toBe('unauthorized');
     const challenge = res.get('WWW-Authenticate');
     expect(challenge).toContain('Bearer realm="sitrep"');
     expect(challenge).toContain('Basic realm="sitrep"');
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
   });
 
   it.each([
@@ -194,45 +161,45 @@ describe('POST /api/v1/alertmanager: authentication', () => {
     ['an unknown scheme', `Token ${TOKEN}`],
     ['a bare token', TOKEN],
   ])('answers 401 to %s and publishes nothing', async (_what, authorization) => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app).post(ALERTS_PATH).set('Authorization', authorization).send(webhook());
     expect(res.status).toBe(401);
     expect(errorOf(res).code).toBe('unauthorized');
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
   });
 
   it('accepts the right bearer token', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app).post(ALERTS_PATH).set('Authorization', BEARER).send(webhook());
     expect(res.status).toBe(200);
-    expect(publisher.calls).toHaveLength(1);
+    expect(bus.publishes).toHaveLength(1);
   });
 
   it('accepts the right basic credentials', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app)
       .post(ALERTS_PATH)
       .set('Authorization', basic(BASIC_USER, BASIC_PASSWORD))
       .send(webhook());
     expect(res.status).toBe(200);
-    expect(publisher.calls).toHaveLength(1);
+    expect(bus.publishes).toHaveLength(1);
   });
 
   it('needs no credentials when auth is disabled', async () => {
-    const { app, publisher } = setup({
+    const { app, bus } = await setup({
       SITREP_AUTH: 'disabled',
       SITREP_INGEST_BEARER_TOKEN: undefined,
       SITREP_INGEST_BASIC_AUTH: undefined,
     });
     const res = await request(app).post(ALERTS_PATH).send(webhook());
     expect(res.status).toBe(200);
-    expect(publisher.calls).toHaveLength(1);
+    expect(bus.publishes).toHaveLength(1);
   });
 });
 
 describe('POST /api/v1/alertmanager: request bodies', () => {
   it('answers 415 to a non-JSON content type', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app)
       .post(ALERTS_PATH)
       .set('Authorization', BEARER)
@@ -240,11 +207,11 @@ describe('POST /api/v1/alertmanager: request bodies', () => {
       .send(JSON.stringify(webhook()));
     expect(res.status).toBe(415);
     expect(errorOf(res).code).toBe('unsupported_media_type');
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
   });
 
   it('accepts application/json with a charset', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await request(app)
       .post(ALERTS_PATH)
       .set('Authorization', BEARER)
@@ -254,19 +221,19 @@ describe('POST /api/v1/alertmanager: request bodies', () => {
   });
 
   it('answers 413 to a body over the limit', async () => {
-    const { app, publisher } = setup({ SITREP_INGEST_MAX_BODY: '2kb' });
+    const { app, bus } = await setup({ SITREP_INGEST_MAX_BODY: '2kb' });
     const big = webhook([{ ...highErrorRate(), annotations: { description: 'x'.repeat(3000) } }]);
     expect(JSON.stringify(big).length).toBeGreaterThan(2048);
     const res = await postAlerts(app, big);
     expect(res.status).toBe(413);
     expect(errorOf(res).code).toBe('payload_too_large');
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
     // A body under the limit still goes through.
     expect((await postAlerts(app)).status).toBe(200);
   });
 
   it('answers 400 invalid_json to malformed JSON', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app)
       .post(ALERTS_PATH)
       .set('Authorization', BEARER)
@@ -274,11 +241,11 @@ describe('POST /api/v1/alertmanager: request bodies', () => {
       .send('{"version": "4", "alerts": [');
     expect(res.status).toBe(400);
     expect(errorOf(res).code).toBe('invalid_json');
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
   });
 
   it('answers 400 invalid_payload naming every field at fault, and publishes nothing', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const badStart = { ...highErrorRate(), startsAt: 'soon' };
     const noLabels = { ...highErrorRate(), labels: {} };
     const res = await postAlerts(app, webhook([badStart, noLabels]));
@@ -287,7 +254,7 @@ describe('POST /api/v1/alertmanager: request bodies', () => {
     expect(error.code).toBe('invalid_payload');
     expect(error.field).toBe('alerts[0].startsAt');
     expect(error.details?.map((detail) => detail.field)).toEqual(['alerts[0].startsAt', 'alerts[1].labels']);
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
   });
 
   it.each([
@@ -297,7 +264,7 @@ describe('POST /api/v1/alertmanager: request bodies', () => {
     ['42', '(body)'],
     ['{}', 'version'],
   ])('answers 400 invalid_payload to the JSON body %s and keeps serving', async (text, field) => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app)
       .post(ALERTS_PATH)
       .set('Authorization', BEARER)
@@ -306,14 +273,14 @@ describe('POST /api/v1/alertmanager: request bodies', () => {
     expect(res.status).toBe(400);
     expect(errorOf(res).code).toBe('invalid_payload');
     expect(errorOf(res).field).toBe(field);
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
     expect((await request(app).get('/healthz')).status).toBe(200);
   });
 });
 
 describe('POST /api/v1/alertmanager: publishing', () => {
   it('publishes one record per alert and answers 200 with their ids', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const watchdog = firingAlert({ alertname: 'Watchdog' });
     const res = await postAlerts(app, webhook([highErrorRate(), watchdog]));
     expect(res.status).toBe(200);
@@ -322,8 +289,8 @@ describe('POST /api/v1/alertmanager: publishing', () => {
     expect(accepted.alerts).toBe(2);
     expect(accepted.ids).toHaveLength(2);
 
-    expect(publisher.calls).toHaveLength(1);
-    const call = publisher.calls[0]!;
+    expect(bus.publishes).toHaveLength(1);
+    const call = bus.publishes[0]!;
     expect(call.topic).toBe('sitrep.alerts.v1');
     expect(call.messages.map((message) => message.key)).toEqual(['auth', 'Watchdog']);
 
@@ -352,43 +319,40 @@ describe('POST /api/v1/alertmanager: publishing', () => {
   });
 
   it('takes receivedAt from the injected clock', async () => {
-    const { app, publisher, clock } = setup();
+    const { app, bus, clock } = await setup();
     clock.advance(90_000);
     expect((await postAlerts(app)).status).toBe(200);
-    const record = JSON.parse(publisher.calls[0]!.messages[0]!.value) as AlertRecordV1;
+    const record = JSON.parse(bus.publishes[0]!.messages[0]!.value) as AlertRecordV1;
     expect(record.receivedAt).toBe('2026-11-22T06:02:00.000Z');
   });
 
   it('gives a re-delivered notification the same ids', async () => {
-    const { app, publisher, clock } = setup();
+    const { app, bus, clock } = await setup();
     const first = (await postAlerts(app)).body as AcceptedAlerts;
     clock.advance(60_000);
     const second = (await postAlerts(app)).body as AcceptedAlerts;
     expect(second.ids).toEqual(first.ids);
-    expect(publisher.calls.map((call) => call.messages[0]!.headers?.['sitrep-id'])).toEqual([
-      first.ids[0],
-      first.ids[0],
-    ]);
+    expect(bus.publishes.map((call) => call.messages[0]!.headers?.['sitrep-id'])).toEqual([first.ids[0], first.ids[0]]);
   });
 
   it('answers 503 with Retry-After when the bus fails, never 429', async () => {
-    const { app, publisher, registry } = setup();
-    publisher.failWith(new BusError('down', 'connection', true));
+    const { app, bus, registry } = await setup();
+    bus.failPublish(new BusError('down', 'connection', true));
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const res = await postAlerts(app);
       expect(res.status).toBe(503);
       expect(res.get('Retry-After')).toBe(String(RETRY_AFTER_SECONDS));
       expect(errorOf(res).code).toBe('unavailable');
     }
-    expect(publisher.calls).toHaveLength(3);
+    expect(bus.publishes).toHaveLength(3);
     const exposition = await registry.metrics();
     expect(sampleValue(exposition, 'sitrep_ingest_publish_errors_total', { class: 'connection' })).toBe(3);
     expect(sampleValue(exposition, 'sitrep_ingest_alerts_accepted_total', { status: 'firing' })).toBe(0);
   });
 
   it('answers 503 also when the bus fails with an unclassified error', async () => {
-    const { app, publisher, registry } = setup();
-    publisher.failWith(new Error('socket hang up'));
+    const { app, bus, registry } = await setup();
+    bus.failPublish(new Error('socket hang up'));
     const res = await postAlerts(app);
     expect(res.status).toBe(503);
     expect(res.get('Retry-After')).toBe(String(RETRY_AFTER_SECONDS));
@@ -396,17 +360,49 @@ describe('POST /api/v1/alertmanager: publishing', () => {
     expect(sampleValue(await registry.metrics(), 'sitrep_ingest_publish_errors_total', { class: 'unknown' })).toBe(1);
   });
 
+  it('answers 500 internal, not 503, when the bus refuses the records for good, and logs why', async () => {
+    const { app, bus, registry, lines } = await setup();
+    const cause = new Error('The request included a message larger than the max message size the server will accept');
+    bus.failPublish(new BusError('publish to sitrep.alerts.v1 failed: too large', 'protocol', false, { cause }), {
+      topic: 'sitrep.alerts.v1',
+    });
+    const res = await postAlerts(app);
+    expect(res.status).toBe(500);
+    expect(errorOf(res).code).toBe('internal');
+    expect(res.get('Retry-After')).toBeUndefined();
+    expect(sampleValue(await registry.metrics(), 'sitrep_ingest_publish_errors_total', { class: 'protocol' })).toBe(1);
+    const logged = lines.filter((line) => line.level === 'error');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ topic: 'sitrep.alerts.v1', errorClass: 'protocol', cause: cause.message });
+    // Only that topic refuses: changes are still stored.
+    const changeRes = await request(app).post(CHANGES_PATH).set('Authorization', BEARER).send(change());
+    expect(changeRes.status).toBe(200);
+    expect((await bus.readAll('sitrep.changes.v1')).length).toBe(1);
+  });
+
+  it('answers 503 to a retriable failure and stores the records when the sender retries', async () => {
+    const { app, bus } = await setup();
+    bus.failPublish(new BusError('not enough replicas', 'protocol', true), { times: 1 });
+    const refused = await postAlerts(app);
+    expect(refused.status).toBe(503);
+    expect(refused.get('Retry-After')).toBe(String(RETRY_AFTER_SECONDS));
+    const retried = await postAlerts(app);
+    expect(retried.status).toBe(200);
+    const stored = await bus.readAll('sitrep.alerts.v1');
+    expect(stored.map((message) => message.headers['sitrep-id'])).toEqual((retried.body as AcceptedAlerts).ids);
+  });
+
   it('answers 200 only after the publish has resolved', async () => {
-    const { app, publisher } = setup();
-    publisher.hang();
+    const { app, bus } = await setup();
+    const held = bus.hangPublish();
     let done = false;
     const pending = postAlerts(app).then((res) => {
       done = true;
       return res;
     });
-    await waitFor(() => publisher.calls.length === 1, { description: 'the publish call' });
+    await waitFor(() => bus.publishes.length === 1, { description: 'the publish call' });
     expect(done).toBe(false);
-    publisher.release();
+    held.release();
     const res = await pending;
     expect(done).toBe(true);
     expect(res.status).toBe(200);
@@ -416,15 +412,15 @@ describe('POST /api/v1/alertmanager: publishing', () => {
 
 describe('POST /api/v1/changes', () => {
   it('publishes a valid change keyed by service and answers with its id', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app).post(CHANGES_PATH).set('Authorization', BEARER).send(change());
     expect(res.status).toBe(200);
     const accepted = res.body as AcceptedChange;
     expect(accepted.status).toBe('accepted');
     expect(accepted.id).toMatch(/^[0-9a-f]{32}$/);
 
-    expect(publisher.calls).toHaveLength(1);
-    const call = publisher.calls[0]!;
+    expect(bus.publishes).toHaveLength(1);
+    const call = bus.publishes[0]!;
     expect(call.topic).toBe('sitrep.changes.v1');
     expect(call.messages).toHaveLength(1);
     const message = call.messages[0]!;
@@ -445,7 +441,7 @@ describe('POST /api/v1/changes', () => {
   });
 
   it('gives the same change the same id when it is sent twice', async () => {
-    const { app, clock } = setup();
+    const { app, clock } = await setup();
     const first = await request(app).post(CHANGES_PATH).set('Authorization', BEARER).send(change());
     clock.advance(30_000);
     const second = await request(app).post(CHANGES_PATH).set('Authorization', BEARER).send(change());
@@ -455,7 +451,7 @@ describe('POST /api/v1/changes', () => {
   });
 
   it("uses the sender's id when given", async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await request(app)
       .post(CHANGES_PATH)
       .set('Authorization', BEARER)
@@ -465,7 +461,7 @@ describe('POST /api/v1/changes', () => {
   });
 
   it('rejects a change an hour in the future', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app)
       .post(CHANGES_PATH)
       .set('Authorization', BEARER)
@@ -473,11 +469,11 @@ describe('POST /api/v1/changes', () => {
     expect(res.status).toBe(400);
     expect(errorOf(res).code).toBe('invalid_payload');
     expect(errorOf(res).field).toBe('at');
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
   });
 
   it('tolerates clock skew within the configured bound', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await request(app)
       .post(CHANGES_PATH)
       .set('Authorization', BEARER)
@@ -486,27 +482,27 @@ describe('POST /api/v1/changes', () => {
   });
 
   it('rejects a change without a service', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const { service: _service, ...body } = change();
     const res = await request(app).post(CHANGES_PATH).set('Authorization', BEARER).send(body);
     expect(res.status).toBe(400);
     expect(errorOf(res).code).toBe('invalid_payload');
     expect(errorOf(res).field).toBe('service');
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
   });
 
   it('answers 401 without credentials', async () => {
-    const { app, publisher } = setup();
+    const { app, bus } = await setup();
     const res = await request(app).post(CHANGES_PATH).send(change());
     expect(res.status).toBe(401);
     expect(errorOf(res).code).toBe('unauthorized');
-    expect(publisher.calls).toEqual([]);
+    expect(bus.publishes).toEqual([]);
   });
 });
 
 describe('other routes', () => {
   it('answers 405 with Allow: POST to GET on the webhook path', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await request(app).get(ALERTS_PATH).set('Authorization', BEARER);
     expect(res.status).toBe(405);
     expect(res.get('Allow')).toBe('POST');
@@ -514,14 +510,14 @@ describe('other routes', () => {
   });
 
   it('answers 404 not_found to an unknown path', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await request(app).get('/nope');
     expect(res.status).toBe(404);
     expect(errorOf(res).code).toBe('not_found');
   });
 
   it('serves /healthz without credentials', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await request(app).get('/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
@@ -529,7 +525,7 @@ describe('other routes', () => {
 
   it('reports readiness from its checks', async () => {
     let ready = false;
-    const { app } = setup({}, [
+    const { app } = await setup({}, [
       { name: 'bus', check: () => Promise.resolve({ ready, detail: ready ? 'connected' : 'connecting to the bus' }) },
     ]);
     const notReady = await request(app).get('/readyz');
@@ -545,7 +541,7 @@ describe('other routes', () => {
   });
 
   it('is not ready when a check throws', async () => {
-    const { app } = setup({}, [{ name: 'bus', check: () => Promise.reject(new Error('broker unreachable')) }]);
+    const { app } = await setup({}, [{ name: 'bus', check: () => Promise.reject(new Error('broker unreachable')) }]);
     const res = await request(app).get('/readyz');
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
@@ -555,7 +551,7 @@ describe('other routes', () => {
   });
 
   it('exposes metrics that count accepted alerts and rejections', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const before = await request(app).get('/metrics');
     expect(before.status).toBe(200);
     expect(before.text).toContain('sitrep_ingest_alerts_accepted_total');

@@ -1,6 +1,6 @@
 import { SpanKind, type Context } from '@opentelemetry/api';
-import { isBusError, type Bus, type OutgoingMessage } from '@sitrep/bus';
-import { unavailable, type ApiError } from '@sitrep/http';
+import { isBusError, rootCauseMessage, type Bus, type OutgoingMessage } from '@sitrep/bus';
+import { ApiError, unavailable } from '@sitrep/http';
 import { inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
 import type { IngestMetrics } from './metrics.js';
 
@@ -12,9 +12,12 @@ export type Publish = (
 ) => Promise<void>;
 
 /**
- * Publishes a request's records and resolves only when the bus has stored all of them. Any
- * failure becomes a 503 with Retry-After: the sender keeps the alerts and tries again, and
- * because record ids are stable, records that did land before the failure are harmless repeats.
+ * Publishes a request's records and resolves only when the bus has stored all of them. A failure
+ * that may pass (the broker away, a timeout, an unclassified error) becomes a 503 with
+ * Retry-After: the sender keeps the alerts and tries again, and because record ids are stable,
+ * records that did land before the failure are harmless repeats. A failure the bus calls final
+ * (no authorisation, a record too large) is a 500 and an error log line: retrying will not store
+ * these records until an operator changes something.
  */
 export function durablePublisher(
   bus: Pick<Bus, 'publish'>,
@@ -38,12 +41,20 @@ export function durablePublisher(
           end({ outcome: 'error' });
           const errorClass = isBusError(error) ? error.errorClass : 'unknown';
           metrics.publishErrors.inc({ class: errorClass });
+          if (isBusError(error) && !error.retriable) {
+            logger.error('publish refused for good; retrying will not help', {
+              topic,
+              errorClass,
+              cause: rootCauseMessage(error),
+              error,
+            });
+            throw new ApiError(
+              'internal',
+              `the bus refused the records for good (${errorClass}); see the alert-ingest log`,
+            );
+          }
           logger.warn('publish failed; asking the sender to retry', { topic, errorClass, error: error as Error });
-          const reply: ApiError = unavailable(
-            `could not store the records durably (${errorClass}); retry later`,
-            retryAfterSeconds,
-          );
-          throw reply;
+          throw unavailable(`could not store the records durably (${errorClass}); retry later`, retryAfterSeconds);
         }
       },
       { kind: SpanKind.PRODUCER, parent },

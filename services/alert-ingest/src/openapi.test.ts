@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusError, EmbeddedBus } from '@sitrep/bus';
+import { BusError, EmbeddedBus, type Bus } from '@sitrep/bus';
 import { EnvReader } from '@sitrep/config';
 import { openApiDocument, parseAlertmanagerWebhook, parseChangeRequest } from '@sitrep/contracts';
 import { systemClock } from '@sitrep/domain';
@@ -11,6 +11,7 @@ import { ERROR_CODES, listen, type ReadinessCheck } from '@sitrep/http';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
 import {
   expressRoutes,
+  faultyEmbeddedBus,
   jsonPointer,
   openApiChecker,
   outageAlerts,
@@ -73,10 +74,10 @@ const requestSchema = (path: string) =>
 
 // ---- alert-ingest under test --------------------------------------------------------------
 
-function appOf(config: IngestConfig, publish: () => Promise<void>, readiness: readonly ReadinessCheck[]): Express {
+function appOf(config: IngestConfig, bus: Bus, readiness: readonly ReadinessCheck[]): Express {
   return createApp({
     config,
-    bus: { publish },
+    bus,
     clock: systemClock,
     logger: createMemoryLogger('error').logger,
     registry: createMetricsRegistry({ service: 'alert-ingest', processMetrics: false }),
@@ -114,7 +115,7 @@ describe('the OpenAPI document, for alert-ingest', () => {
     const documented = serviceOperations()
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
       .sort();
-    expect(expressRoutes(appOf(config, () => Promise.resolve(), []))).toEqual(documented);
+    expect(expressRoutes(appOf(config, bus, []))).toEqual(documented);
   });
 
   it("names alert-ingest's default host and port, and its auth schemes", () => {
@@ -277,9 +278,10 @@ describe('alert-ingest responses match the document', () => {
   });
 
   it('answers 503 with Retry-After when the bus does not take the records, and /readyz says why', async () => {
-    const refused = () => Promise.reject(new BusError('broker unreachable', 'connection', true));
+    const refusing = faultyEmbeddedBus({ logger: createMemoryLogger('error').logger });
+    refusing.failPublish(new BusError('broker unreachable', 'connection', true));
     const notReady = { name: 'bus', check: () => Promise.resolve({ ready: false, detail: 'connecting to the bus' }) };
-    const server = await listen(appOf(config, refused, [notReady]), '127.0.0.1', 0);
+    const server = await listen(appOf(config, refusing, [notReady]), '127.0.0.1', 0);
     try {
       const webhook = await call(server.url, 'post', '/api/v1/alertmanager', { body: webhookBody(outageAlerts(1)) });
       expect(webhook.status).toBe(503);
@@ -289,6 +291,23 @@ describe('alert-ingest responses match the document', () => {
       expect((await call(server.url, 'get', '/readyz', { auth: null })).status).toBe(503);
     } finally {
       await server.close(1000);
+      await refusing.close();
+    }
+  });
+
+  it('answers 500 when the bus refuses the records for good', async () => {
+    const refusing = faultyEmbeddedBus({ logger: createMemoryLogger('error').logger });
+    refusing.failPublish(new BusError('not authorised to write the topic', 'protocol', false));
+    const server = await listen(appOf(config, refusing, []), '127.0.0.1', 0);
+    try {
+      const webhook = await call(server.url, 'post', '/api/v1/alertmanager', { body: webhookBody(outageAlerts(1)) });
+      expect(webhook.status).toBe(500);
+      expect(webhook.body).toMatchObject({ error: { code: 'internal' } });
+      const change = { service: 'auth', kind: 'deploy', summary: 'v4', at: new Date().toISOString() };
+      expect((await call(server.url, 'post', '/api/v1/changes', { body: change })).status).toBe(500);
+    } finally {
+      await server.close(1000);
+      await refusing.close();
     }
   });
 

@@ -2,39 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedBus, type Bus, type OutgoingMessage } from '@sitrep/bus';
-import { createMemoryLogger } from '@sitrep/telemetry';
-import { outageAlerts, waitFor, webhookBody } from '@sitrep/testkit';
+import { BusError } from '@sitrep/bus';
+import { systemClock } from '@sitrep/domain';
+import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
+import { faultyEmbeddedBus, outageAlerts, waitFor, webhookBody, type FaultyBus } from '@sitrep/testkit';
 import { ingestConfig, send, startIngest } from './ingest-harness.fixture.js';
+import { startAlertIngest } from './service.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** The real embedded bus, with publishes held at a gate the test opens. */
-function gatedBus(dataDir: string): { bus: Bus; publishes: OutgoingMessage[][]; open: () => void } {
-  const { logger } = createMemoryLogger('error');
-  const inner = new EmbeddedBus({ path: join(dataDir, 'bus.sqlite'), logger });
-  const publishes: OutgoingMessage[][] = [];
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  const bus: Bus = {
-    kind: 'embedded',
-    start: (topics) => inner.start(topics),
-    publish: async (topic, messages) => {
-      publishes.push([...messages]);
-      await gate;
-      await inner.publish(topic, messages);
-    },
-    subscribe: (options) => inner.subscribe(options),
-    readAll: (topic) => inner.readAll(topic),
-    partitionCount: (topic) => inner.partitionCount(topic),
-    readiness: () => inner.readiness(),
-    close: () => inner.close(),
-  };
-  return { bus, publishes, open };
-}
 
 describe('startAlertIngest graceful shutdown', () => {
   it('stops accepting connections but finishes an in-flight webhook, publish included', async () => {
@@ -45,11 +23,12 @@ describe('startAlertIngest graceful shutdown', () => {
       SITREP_SHUTDOWN_TIMEOUT_MS: '10000',
       SITREP_CORRELATOR: 'disabled',
     });
-    const { bus, publishes, open } = gatedBus(dataDir);
+    const bus = faultyEmbeddedBus({ dir: dataDir, logger: createMemoryLogger('error').logger });
+    const gate = bus.hangPublish();
     const ingest = await startIngest(config, bus);
 
     const inFlight = send(ingest, '/api/v1/alertmanager', webhookBody(outageAlerts(3)));
-    await waitFor(() => publishes.length === 1, { description: 'the publish to start' });
+    await waitFor(() => bus.publishes.length === 1, { description: 'the publish to start' });
 
     let closed = false;
     const closing = ingest.close().then(() => (closed = true));
@@ -64,7 +43,7 @@ describe('startAlertIngest graceful shutdown', () => {
     );
     expect(closed).toBe(false);
 
-    open();
+    gate.release();
     const response = await inFlight;
     expect(response.status).toBe(200);
     await closing;
@@ -82,6 +61,55 @@ describe('startAlertIngest graceful shutdown', () => {
     });
     await waitFor(() => delivered.length === 3, { description: 'the three records on disk' });
     await subscription.close();
+    await bus.close();
+  });
+});
+
+describe('startAlertIngest start-up', () => {
+  const start = async (configure: (bus: FaultyBus) => void) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sitrep-start-'));
+    dirs.push(dataDir);
+    const config = ingestConfig({ SITREP_DATA_DIR: dataDir, SITREP_CORRELATOR: 'disabled' });
+    const bus = faultyEmbeddedBus({ dir: dataDir, logger: createMemoryLogger('error').logger });
+    configure(bus);
+    const { logger, lines } = createMemoryLogger();
+    const ingest = await startAlertIngest({
+      config,
+      bus,
+      clock: systemClock,
+      logger,
+      registry: createMetricsRegistry({ service: 'alert-ingest', processMetrics: false }),
+    });
+    return { ingest, bus, lines };
+  };
+
+  it('gives up when the bus refuses for good: started rejects with the error, logged once at error level', async () => {
+    const refused = new BusError(
+      'cannot start the Kafka bus: Topic creation errors: sitrep.correlator-state.v1: Configuration is invalid',
+      'protocol',
+      false,
+    );
+    const { ingest, bus, lines } = await start((faulty) => faulty.failStart(refused));
+    await expect(ingest.started).rejects.toBe(refused);
+    expect(bus.starts).toHaveLength(1);
+    const errors = lines.filter((line) => line.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ error: { message: refused.message } });
+    expect(lines.filter((line) => line.level === 'warn')).toEqual([]);
+    await ingest.close();
+    await bus.close();
+  });
+
+  it('keeps retrying a start that fails in a way that passes, then accepts alerts', async () => {
+    const { ingest, bus, lines } = await start((faulty) =>
+      faulty.failStart(new BusError('connection refused', 'connection', true), { times: 2 }),
+    );
+    await ingest.started;
+    expect(bus.starts).toHaveLength(3);
+    expect(lines.filter((line) => line.level === 'warn')).toHaveLength(2);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    expect((await send(ingest, '/api/v1/alertmanager', webhookBody(outageAlerts(1)))).status).toBe(200);
+    await ingest.close();
     await bus.close();
   });
 });

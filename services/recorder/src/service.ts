@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { SpanKind, type Context } from '@opentelemetry/api';
-import type { Bus, Subscription, TopicSpec } from '@sitrep/bus';
+import { isBusError, rootCauseMessage, type Bus, type Subscription, type TopicSpec } from '@sitrep/bus';
 import { HEADERS, topicNames, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
-import { listen, retryUntilStarted, unavailable, type ReadinessCheck } from '@sitrep/http';
+import { ApiError, listen, retryUntilStarted, unavailable, type ReadinessCheck } from '@sitrep/http';
 import type { IncidentStore } from '@sitrep/store';
 import { inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
@@ -95,6 +95,19 @@ export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
             },
           ]);
         } catch (error) {
+          // Refused for good (no authorisation, a record too large): a retry would fail the same way.
+          if (isBusError(error) && !error.retriable) {
+            logger.error('timeline entry publish refused for good; retrying will not help', {
+              topic: names.entries,
+              errorClass: error.errorClass,
+              cause: rootCauseMessage(error),
+              error,
+            });
+            throw new ApiError(
+              'internal',
+              `the bus refused the entry for good (${error.errorClass}); see the recorder log`,
+            );
+          }
           logger.warn('could not publish a timeline entry', { error: error as Error });
           throw unavailable('could not store the entry durably; retry later', config.retryAfterSeconds);
         }
