@@ -315,7 +315,7 @@ describe('POST /api/v1/alertmanager: publishing', () => {
     expect(auth.scope).toEqual({ label: 'service', value: 'auth', qualifiers: {} });
     // Watchdog came without a fingerprint; this is the one Alertmanager 0.25 computes for its labels.
     expect(other.fingerprint).toBe('003b0a0f7d3fa569');
-    expect(other.scope).toEqual({ label: 'alertname', value: 'Watchdog' });
+    expect(other.scope).toEqual({ label: 'alertname', value: 'Watchdog', qualifiers: {} });
   });
 
   it('takes receivedAt from the injected clock', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SpanKind, type Context } from '@opentelemetry/api';
 import { isBusError, rootCauseMessage, type Bus, type Subscription, type TopicSpec } from '@sitrep/bus';
-import { HEADERS, topicNames, type TimelineEntryRecordV1 } from '@sitrep/contracts';
+import { timelineEntryMessage } from '@sitrep/codec';
+import { topicNames, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
 import { ApiError, listen, retryUntilStarted, unavailable, type ReadinessCheck } from '@sitrep/http';
 import type { IncidentStore } from '@sitrep/store';
@@ -82,18 +83,7 @@ export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
       async () => {
         if (!busReady) throw unavailable('connecting to the bus; retry shortly', config.retryAfterSeconds);
         try {
-          await bus.publish(names.entries, [
-            {
-              key: record.incidentId,
-              value: JSON.stringify(record),
-              headers: {
-                ...traceHeaders(),
-                [HEADERS.id]: record.id,
-                [HEADERS.schema]: record.schema,
-                [HEADERS.contentType]: 'application/json',
-              },
-            },
-          ]);
+          await bus.publish(names.entries, [timelineEntryMessage(record, traceHeaders())]);
         } catch (error) {
           // Refused for good (no authorisation, a record too large): a retry would fail the same way.
           if (isBusError(error) && !error.retriable) {
