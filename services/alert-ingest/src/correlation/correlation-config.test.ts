@@ -70,4 +70,42 @@ windows:
     expect(keysAtFault('surprise: 1\n')).toEqual(['surprise']);
     expect(keysAtFault('windows: [\n')).toEqual(['(file)']);
   });
+
+  it('refuses patterns RE2 cannot match in linear time, naming the key', () => {
+    const rules = (pattern: string) =>
+      `signals:\n  rules:\n    - signal: latency\n      alertname: x\n    - signal: latency\n      labels: { team: ${JSON.stringify(pattern)} }\n`;
+    expect(keysAtFault(rules('^(?=db)'))).toEqual(['signals.rules[1].labels.team']);
+    expect(keysAtFault(rules('(a)\\1'))).toEqual(['signals.rules[1].labels.team']);
+    expect(keysAtFault(rules('(?<!x)db'))).toEqual(['signals.rules[1].labels.team']);
+  });
+
+  it('matches user rules in time linear in the alert, with RE2 syntax and inline flags', () => {
+    const settings = parseCorrelationConfig(
+      `
+signals:
+  use_defaults: false
+  rules:
+    - signal: saturation
+      alertname: '(?i)hpa.*max'
+    - signal: latency
+      alertname: '^(a|aa)*c$'
+    - signal: error_rate
+      labels: { team: '(x+x+)+y' }
+    - signal: availability
+      alertname: 'prefix_(?i:Down)$'
+`,
+      'correlation.yml',
+    );
+    const classify = (labels: Record<string, string>) => classifySignal(normaliseLabels(labels), settings.signalRules);
+    expect(classify({ alertname: 'KubeHPAMaxedOut' })).toBe('saturation');
+    expect(classify({ alertname: 'aaac' })).toBe('latency');
+    expect(classify({ alertname: 'prefix_DOWN' })).toBe('availability');
+    expect(classify({ alertname: 'PREFIX_down' })).toBe('other');
+    const mib = 1024 * 1024;
+    for (const text of ['hpa'.repeat(mib / 3), 'a'.repeat(mib), 'x'.repeat(mib)]) {
+      const start = performance.now();
+      expect(classify({ alertname: text, team: text })).toBe('other');
+      expect(performance.now() - start).toBeLessThan(1000);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatPath } from '@sitrep/contracts';
@@ -22,13 +23,22 @@ const duration = z
     return Number(amount) * (UNITS[unit] ?? 1);
   });
 
-const regex = z.string().transform((source, ctx) => {
-  // Accept Go/Prometheus-style inline (?i) since that is how SREs write matchers.
-  const caseInsensitive = source.startsWith('(?i)');
+/**
+ * A user's pattern, compiled by RE2 (re2js, pure JavaScript) rather than RegExp: it matches in
+ * time linear in the text, so no alert name can make a rule backtrack for minutes. RE2 is also
+ * the syntax Prometheus and Alertmanager matchers use, inline flags such as `(?i)` included;
+ * what it cannot run in linear time (lookarounds, backreferences) is refused with the key.
+ * Unanchored, like RegExp.test: `^` and `$` anchor.
+ */
+const regex = z.string().transform((source, ctx): { test(text: string): boolean } => {
   try {
-    return new RegExp(caseInsensitive ? source.slice(4) : source, caseInsensitive ? 'i' : '');
+    const pattern = RE2JS.compile(source);
+    return { test: (text) => pattern.test(text) };
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${(error as Error).message}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `is not a valid RE2 regular expression (lookarounds and backreferences are not supported): ${(error as Error).message}`,
+    });
     return z.NEVER;
   }
 });
