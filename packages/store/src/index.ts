@@ -1,4 +1,5 @@
-export { PostgresIncidentStore } from './postgres-store.js';
+export { POSTGRES_DEFAULTS, PostgresIncidentStore } from './postgres-store.js';
+export type { PostgresStoreOptions } from './postgres-store.js';
 export { SqliteIncidentStore } from './sqlite-store.js';
 export { INCIDENT_ROW_STATUSES, StoreError } from './store.js';
 export type {

@@ -8,6 +8,7 @@ import {
   incidentFromRow,
   incidentParams,
   listQuery,
+  namesNothing,
   reportedFromRow,
   reportQuery,
   StaleRow,
@@ -38,13 +39,52 @@ function numbered(sql: string): string {
 // Any constant: serialises migrations across recorder instances starting at once.
 const MIGRATION_LOCK = 727_274_001;
 
+export interface PostgresStoreOptions {
+  readonly maxConnections?: number;
+  /** Longest wait for a connection (a new one, or a free one from the pool). */
+  readonly connectTimeoutMs?: number;
+  /** Longest a statement may run; the server cancels it after this. */
+  readonly statementTimeoutMs?: number;
+}
+
+export const POSTGRES_DEFAULTS = { maxConnections: 10, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000 } as const;
+
+/**
+ * SQLSTATEs that say "try again": the connection failed (class 08), the server is shutting down or
+ * starting (57P0x), a statement ran out of time (57014) or waited too long for a lock (55P03), too
+ * many connections (53300), a serialisation failure or deadlock (40001, 40P01).
+ */
+const RETRIABLE_STATES = new Set(['57P01', '57P02', '57P03', '57014', '55P03', '53300', '40001', '40P01']);
+
+/** A SQLSTATE is five digits or capitals; anything else (ECONNREFUSED, none) is the network's. */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || RETRIABLE_STATES.has(code);
+}
+
+const unavailable = (error: unknown): StoreError =>
+  new StoreError(`PostgreSQL unavailable: ${(error as Error).message}`, 'unavailable', { cause: error });
+
 /** The production store: PostgreSQL through a connection pool. */
 export class PostgresIncidentStore implements IncidentStore {
   readonly kind = 'postgres';
   private readonly pool: pg.Pool;
 
-  constructor(connectionString: string, options: { maxConnections?: number } = {}) {
-    this.pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+  constructor(connectionString: string, options: PostgresStoreOptions = {}) {
+    const { maxConnections, connectTimeoutMs, statementTimeoutMs } = { ...POSTGRES_DEFAULTS, ...options };
+    this.pool = new pg.Pool({
+      connectionString,
+      max: maxConnections,
+      // Without these a database that stops answering (paused, partitioned, overloaded) holds every
+      // request, and then every connection, forever; with them it costs a 503 and a retry.
+      connectionTimeoutMillis: connectTimeoutMs,
+      statement_timeout: statementTimeoutMs,
+      idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+      // The server cancels a slow statement itself; this catches a server that cannot even do that.
+      query_timeout: statementTimeoutMs + connectTimeoutMs,
+      keepAlive: true,
+    });
     // An idle connection that dies (a server restart, a failover) is dropped from the pool, and the
     // next query opens a new one. Without a listener that 'error' event would end the process.
     this.pool.on('error', () => undefined);
@@ -64,27 +104,29 @@ export class PostgresIncidentStore implements IncidentStore {
           cause: error,
         });
       }
-      if (code === undefined || code.startsWith('08') || code === '57P01') {
-        throw new StoreError(`PostgreSQL unavailable: ${(error as Error).message}`, 'unavailable', { cause: error });
-      }
+      if (isUnavailable(error)) throw unavailable(error);
       throw error;
     }
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((error: unknown) => {
-      throw new StoreError(`PostgreSQL unavailable: ${(error as Error).message}`, 'unavailable', { cause: error });
+      throw unavailable(error);
     });
+    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await this.query('BEGIN', [], client);
       const result = await work(client);
-      await client.query('COMMIT');
+      await this.query('COMMIT', [], client);
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that timed out or failed is dropped (the server rolls back when it goes), not
+      // handed to the next request, nor asked to roll back and waited for once more.
+      if (error instanceof StoreError && error.code === 'unavailable') broken = error;
+      else await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -133,16 +175,19 @@ export class PostgresIncidentStore implements IncidentStore {
   }
 
   async events(incidentId: string): Promise<StoredEvent[]> {
+    if (namesNothing(incidentId)) return [];
     return (await this.query(SQL.events, [incidentId])).rows.map(eventFromRow);
   }
 
   async incident(id: string): Promise<IncidentRow | null> {
+    if (namesNothing(id)) return null;
     const row = (await this.query(SQL.incident, [id])).rows[0];
     return row ? incidentFromRow(row) : null;
   }
 
   async listIncidents(filter: IncidentFilter): Promise<IncidentPage> {
-    const { sql, params } = listQuery(filter);
+    if (namesNothing(filter.service)) return { incidents: [], nextCursor: null };
+    const { sql, params } = listQuery(filter, 'strpos');
     return toPage((await this.query(sql, params)).rows.map(incidentFromRow), filter.limit);
   }
 
@@ -164,7 +209,14 @@ export class PostgresIncidentStore implements IncidentStore {
   }
 
   async entries(incidentId: string): Promise<EntryRow[]> {
+    if (namesNothing(incidentId)) return [];
     return (await this.query(SQL.entries, [incidentId])).rows.map(entryFromRow);
+  }
+
+  async entry(id: string): Promise<EntryRow | null> {
+    if (namesNothing(id)) return null;
+    const row = (await this.query(SQL.entry, [id])).rows[0];
+    return row ? entryFromRow(row) : null;
   }
 
   async close(): Promise<void> {

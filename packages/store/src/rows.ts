@@ -13,7 +13,7 @@ import { SQL } from './schema.js';
 /** Values as both drivers take them: numbers for times, strings for the rest. */
 export type SqlValue = string | number | null;
 
-// Services are stored as ",auth-lb,auth," so "contains service X" is one LIKE on any database.
+// Services are stored as ",auth-lb,auth," so "has service X" is one substring search for ",X,".
 export const servicesColumn = (services: readonly string[]): string => `,${services.join(',')},`;
 
 export function eventParams(event: StoredEvent): SqlValue[] {
@@ -146,8 +146,22 @@ export function entryFromRow(row: Raw): EntryRow {
   };
 }
 
+/**
+ * PostgreSQL cannot hold NUL in text (it refuses such a parameter with an error), so no stored id
+ * or service contains one: a lookup by such a value finds nothing, on either database.
+ */
+export const namesNothing = (...values: readonly (string | undefined)[]): boolean =>
+  values.some((value) => value?.includes('\u0000') === true);
+
+/**
+ * How a database finds a substring, exactly: `instr` (SQLite) or `strpos` (PostgreSQL). Not LIKE,
+ * whose `_` and `%` are wildcards (`users_db` would match `users-db`) and which SQLite compares
+ * without case.
+ */
+export type SubstringFunction = 'instr' | 'strpos';
+
 /** Newest first by impact start, then id: a stable order for cursor paging. */
-export function listQuery(filter: IncidentFilter): { sql: string; params: SqlValue[] } {
+export function listQuery(filter: IncidentFilter, substring: SubstringFunction): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (filter.status) {
@@ -155,8 +169,8 @@ export function listQuery(filter: IncidentFilter): { sql: string; params: SqlVal
     params.push(filter.status);
   }
   if (filter.service) {
-    where.push('services LIKE ?');
-    params.push(`%,${filter.service.replace(/[%_]/g, '')},%`);
+    where.push(`${substring}(services, ?) > 0`);
+    params.push(servicesColumn([filter.service]));
   }
   if (filter.severity) {
     where.push('severity = ?');
@@ -186,8 +200,11 @@ export function encodeCursor(row: IncidentRow): string {
 
 function decodeCursor(cursor: string): [number, string] {
   try {
-    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof startedAt === 'number' && typeof id === 'string') return [startedAt, id];
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const [startedAt, id] = Array.isArray(decoded) && decoded.length === 2 ? (decoded as unknown[]) : [];
+    if (Number.isSafeInteger(startedAt) && typeof id === 'string' && id.length <= 512 && !namesNothing(id)) {
+      return [startedAt as number, id];
+    }
   } catch {
     // fall through
   }

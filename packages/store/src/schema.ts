@@ -81,6 +81,7 @@ export const SQL = {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   entries: `SELECT id, incident_id, kind, at, recorded_at, author, text, escalated_to FROM timeline_entries
     WHERE incident_id = ? ORDER BY at, recorded_at, id`,
+  entry: 'SELECT id, incident_id, kind, at, recorded_at, author, text, escalated_to FROM timeline_entries WHERE id = ?',
   counts: `SELECT (SELECT COUNT(*) FROM incident_events) AS events, (SELECT COUNT(*) FROM incidents) AS incidents,
     (SELECT COUNT(*) FROM timeline_entries) AS entries`,
 } as const;

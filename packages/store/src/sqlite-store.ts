@@ -10,6 +10,7 @@ import {
   incidentFromRow,
   incidentParams,
   listQuery,
+  namesNothing,
   reportedFromRow,
   reportQuery,
   StaleRow,
@@ -104,17 +105,20 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   events(incidentId: string): Promise<StoredEvent[]> {
+    if (namesNothing(incidentId)) return Promise.resolve([]);
     return Promise.resolve((this.db.prepare(SQL.events).all(incidentId) as Row[]).map(eventFromRow));
   }
 
   incident(id: string): Promise<IncidentRow | null> {
+    if (namesNothing(id)) return Promise.resolve(null);
     const row = this.db.prepare(SQL.incident).get(id) as Row | undefined;
     return Promise.resolve(row ? incidentFromRow(row) : null);
   }
 
   listIncidents(filter: IncidentFilter): Promise<IncidentPage> {
     try {
-      const { sql, params } = listQuery(filter);
+      if (namesNothing(filter.service)) return Promise.resolve({ incidents: [], nextCursor: null });
+      const { sql, params } = listQuery(filter, 'instr');
       const rows = (this.db.prepare(sql).all(...params) as Row[]).map(incidentFromRow);
       return Promise.resolve(toPage(rows, filter.limit));
     } catch (error) {
@@ -131,7 +135,14 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   entries(incidentId: string): Promise<EntryRow[]> {
+    if (namesNothing(incidentId)) return Promise.resolve([]);
     return Promise.resolve((this.db.prepare(SQL.entries).all(incidentId) as Row[]).map(entryFromRow));
+  }
+
+  entry(id: string): Promise<EntryRow | null> {
+    if (namesNothing(id)) return Promise.resolve(null);
+    const row = this.db.prepare(SQL.entry).get(id) as Row | undefined;
+    return Promise.resolve(row ? entryFromRow(row) : null);
   }
 
   reportedIncidents(range: { since?: Date; until?: Date }): Promise<ReportedRow[]> {

@@ -142,6 +142,60 @@ export function describeStoreContract(name: string, open: (storage: string) => P
       });
     });
 
+    it('filters by service exactly: `_` and `%` are characters, not wildcards, and case counts', async () => {
+      const { store } = await fresh();
+      const services = { a: ['users_db'], b: ['users-db'], c: ['usersXdb'], d: ['Users_DB'], e: ['100%', 'api'] };
+      for (const [id, names] of Object.entries(services))
+        await store.recordEvent(event(id, 1), row(id, 0, { services: names }));
+      const ids = async (service: string) =>
+        (await store.listIncidents({ limit: 10, service })).incidents.map((incident) => incident.id).sort();
+      expect(await ids('users_db')).toEqual(['a']);
+      expect(await ids('Users_DB')).toEqual(['d']);
+      expect(await ids('users%')).toEqual([]);
+      expect(await ids('%')).toEqual([]);
+      expect(await ids('_')).toEqual([]);
+      expect(await ids('100%')).toEqual(['e']);
+      expect(await ids('api')).toEqual(['e']);
+      expect(await ids('users')).toEqual([]);
+    });
+
+    it('finds nothing, and fails nothing, for ids and filters with NUL, lone surrogates or odd characters', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('i1', 1), row('i1', 0));
+      await store.addEntry(entry('n1', 'i1', 2), null);
+      for (const odd of [
+        'i1\u0000',
+        '\u0000',
+        'i\ud800',
+        '\udfff',
+        '\uffff',
+        '\\',
+        "'; --",
+        '\u202e',
+        'a'.repeat(600),
+      ]) {
+        expect(await store.incident(odd)).toBeNull();
+        expect(await store.events(odd)).toEqual([]);
+        expect(await store.entries(odd)).toEqual([]);
+        expect(await store.entry(odd)).toBeNull();
+        expect((await store.listIncidents({ limit: 5, service: odd })).incidents).toEqual([]);
+        const cursor = Buffer.from(JSON.stringify([0, odd])).toString('base64url');
+        await store.listIncidents({ limit: 5, cursor }).then(
+          (page) => expect(page.incidents).toEqual([]),
+          (error: unknown) => expect(error).toMatchObject({ code: 'invalid_cursor' }),
+        );
+      }
+      for (const cursor of ['\u0000', 'W10', 'WzFd', 'WyJhIiwiYiJd', 'WzEuNSwiYSJd', 'WzEsImEiLDJd', '%%%'])
+        await expect(store.listIncidents({ limit: 2, cursor })).rejects.toMatchObject({ code: 'invalid_cursor' });
+    });
+
+    it('finds an entry by id, whichever incident it is on', async () => {
+      const { store } = await fresh();
+      await store.addEntry(entry('n1', 'i1', 10), null);
+      expect(await store.entry('n1')).toEqual(entry('n1', 'i1', 10));
+      expect(await store.entry('n2')).toBeNull();
+    });
+
     it('keeps people’s entries, once each, in time order', async () => {
       const { store } = await fresh();
       expect(await store.addEntry(entry('n2', 'i1', 20), null)).toBe('stored');

@@ -108,6 +108,8 @@ export interface IncidentStore {
   /** Stores a person's entry and the incident's new row (null: incident not known yet) in one transaction. */
   addEntry(entry: EntryRow, incident: IncidentRow | null): Promise<WriteOutcome>;
   entries(incidentId: string): Promise<EntryRow[]>;
+  /** The entry with this id, on whichever incident it was recorded (ids are unique store-wide). */
+  entry(id: string): Promise<EntryRow | null>;
   /** How much is stored: a rebuild wants an empty store. */
   counts(): Promise<{ readonly events: number; readonly incidents: number; readonly entries: number }>;
   close(): Promise<void>;
