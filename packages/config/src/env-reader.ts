@@ -159,6 +159,12 @@ export class EnvReader {
     return secret;
   }
 
+  /** The variable a secret was read from: `NAME_FILE` when that is set, else `NAME`. */
+  sourceOf(name: string): string {
+    const fileVariable = `${name}_FILE`;
+    return this.env[fileVariable] !== undefined && this.env[fileVariable].trim() !== '' ? fileVariable : name;
+  }
+
   /** The content of the file a variable names, or undefined when unset; unreadable files fail. */
   fileContent(name: string): { path: string; content: string } | undefined {
     const path = this.raw(name);

@@ -2,6 +2,20 @@ import type { EnvReader } from './env-reader.js';
 
 export const LOG_LEVEL_NAMES = ['debug', 'info', 'warn', 'error'] as const;
 
+/** How each service's HTTP server holds up against slow or too many clients. */
+export interface HttpServerSettings {
+  /** Longest a client may take to send the request headers. */
+  readonly headersTimeoutMs: number;
+  /** Longest a client may take to send the whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at most; further ones are closed at once. */
+  readonly maxConnections: number;
+  /** Requests handled at once at most; further ones get 503 with Retry-After (probes excepted). */
+  readonly maxInFlight: number;
+}
+
 /** Settings every Sitrep service shares (one data dir, one bus, one topic namespace). */
 export interface PlatformSettings {
   readonly host: string;
@@ -16,6 +30,42 @@ export interface PlatformSettings {
   readonly shutdownTimeoutMs: number;
   readonly logLevel: (typeof LOG_LEVEL_NAMES)[number];
   readonly otlpEndpoint: string | undefined;
+  readonly http: HttpServerSettings;
+}
+
+export const HTTP_SERVER_DEFAULTS: HttpServerSettings = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Alertmanager keeps connections alive; outlive its idle timeout so we are not the side that
+  // closes a connection it is about to reuse.
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 1_000,
+  maxInFlight: 200,
+});
+
+function readHttpServerSettings(env: EnvReader): HttpServerSettings {
+  const defaults = HTTP_SERVER_DEFAULTS;
+  const settings: HttpServerSettings = Object.freeze({
+    headersTimeoutMs: env.integer('SITREP_HTTP_HEADERS_TIMEOUT_MS', defaults.headersTimeoutMs, {
+      min: 100,
+      max: 600_000,
+    }),
+    requestTimeoutMs: env.integer('SITREP_HTTP_REQUEST_TIMEOUT_MS', defaults.requestTimeoutMs, {
+      min: 100,
+      max: 3_600_000,
+    }),
+    keepAliveTimeoutMs: env.integer('SITREP_HTTP_KEEP_ALIVE_TIMEOUT_MS', defaults.keepAliveTimeoutMs, {
+      min: 0,
+      max: 3_600_000,
+    }),
+    maxConnections: env.integer('SITREP_HTTP_MAX_CONNECTIONS', defaults.maxConnections, { min: 1, max: 1_000_000 }),
+    maxInFlight: env.integer('SITREP_HTTP_MAX_IN_FLIGHT', defaults.maxInFlight, { min: 1, max: 1_000_000 }),
+  });
+  // Node refuses a headers timeout longer than the request timeout: the headers are part of it.
+  if (settings.headersTimeoutMs > settings.requestTimeoutMs) {
+    env.fail('SITREP_HTTP_HEADERS_TIMEOUT_MS', 'must not be longer than SITREP_HTTP_REQUEST_TIMEOUT_MS');
+  }
+  return settings;
 }
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
@@ -46,5 +96,6 @@ export function readPlatformSettings(env: EnvReader): PlatformSettings {
     shutdownTimeoutMs: env.integer('SITREP_SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, max: 600_000 }),
     logLevel: env.oneOf('SITREP_LOG_LEVEL', LOG_LEVEL_NAMES, 'info'),
     otlpEndpoint: env.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT'),
+    http: readHttpServerSettings(env),
   });
 }

@@ -160,4 +160,20 @@ describe('loadIngestConfig: scope label and correlation file agree', () => {
     const reader = new EnvReader({ SITREP_INGEST_BEARER_TOKEN: 't', SITREP_SCOPE_LABEL: 'app' });
     expect(loadIngestConfig(reader).correlation.scopeLabels).toEqual(['app', 'cluster', 'namespace']);
   });
+  it('refuses placeholder and short credentials on a non-loopback address, naming the variable', () => {
+    const exposed = { SITREP_HOST: '0.0.0.0' };
+    expect(failingVariables({ ...exposed, SITREP_INGEST_BEARER_TOKEN: 'change-me-ingest-token' })).toEqual([
+      'SITREP_INGEST_BEARER_TOKEN',
+    ]);
+    expect(failingVariables({ ...exposed, SITREP_INGEST_BEARER_TOKEN: 'tok-123' })).toEqual([
+      'SITREP_INGEST_BEARER_TOKEN',
+    ]);
+    expect(failingVariables({ ...exposed, SITREP_INGEST_BASIC_AUTH: 'alertmanager:password' })).toEqual([
+      'SITREP_INGEST_BASIC_AUTH',
+    ]);
+    const strong = { SITREP_INGEST_BEARER_TOKEN: '9f86d081884c7d659a2feaa0c55ad015' };
+    expect(load({ ...exposed, ...strong }).auth).toMatchObject({ bearerTokens: [strong.SITREP_INGEST_BEARER_TOKEN] });
+    // On loopback only this machine can try them.
+    expect(load({ SITREP_INGEST_BEARER_TOKEN: 'secret' }).auth).toMatchObject({ bearerTokens: ['secret'] });
+  });
 });

@@ -1,4 +1,10 @@
-import { isLoopbackHost, readPlatformSettings, type EnvReader, type PlatformSettings } from '@sitrep/config';
+import {
+  isLoopbackHost,
+  readPlatformSettings,
+  refuseWeakSecret,
+  type EnvReader,
+  type PlatformSettings,
+} from '@sitrep/config';
 import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings } from '@sitrep/domain';
 import type { AuthPolicy } from '@sitrep/http';
 import { CorrelationConfigError, parseCorrelationConfig } from './correlation/correlation-config.js';
@@ -78,6 +84,8 @@ export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = 
   const authMode = env.oneOf('SITREP_AUTH', ['enabled', 'disabled'], 'enabled');
   const bearer = env.secret('SITREP_INGEST_BEARER_TOKEN');
   const basic = readBasicAuth(env);
+  refuseWeakSecret(env, 'SITREP_INGEST_BEARER_TOKEN', bearer, platform.host);
+  refuseWeakSecret(env, 'SITREP_INGEST_BASIC_AUTH', basic?.password, platform.host, 'the password');
   let auth: AuthPolicy = { mode: 'disabled' };
   let generatedToken = false;
   if (authMode === 'disabled') {

@@ -43,7 +43,12 @@ describe('loadRecorderConfig', () => {
       {},
       (path) => files[path] ?? '',
     );
-    expect(config.store).toEqual({ kind: 'postgres', url: 'postgres://sitrep:pw@db:5432/sitrep' });
+    expect(config.store).toEqual({
+      kind: 'postgres',
+      url: 'postgres://sitrep:pw@db:5432/sitrep',
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 10_000,
+    });
     expect(config.access).toEqual({ mode: 'enabled', writeTokens: ['write-123'], readTokens: ['read-456'] });
     expect(config.prometheus).toEqual({ url: 'http://prometheus:9090', timeoutMs: 10_000 });
   });
@@ -79,5 +84,34 @@ describe('loadRecorderConfig', () => {
   it('turns auth off only on loopback', () => {
     expect(load({ SITREP_AUTH: 'disabled' }).access).toEqual({ mode: 'disabled' });
     expect(failingVariables({ SITREP_AUTH: 'disabled', SITREP_HOST: '0.0.0.0' })).toEqual(['SITREP_AUTH']);
+  });
+
+  it('takes PostgreSQL timeouts', () => {
+    const config = load({
+      ...TOKEN,
+      SITREP_DATABASE_URL: 'postgres://db/sitrep',
+      SITREP_DATABASE_CONNECT_TIMEOUT_MS: '1500',
+      SITREP_DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+    });
+    expect(config.store).toMatchObject({ connectTimeoutMs: 1500, statementTimeoutMs: 2500 });
+    expect(
+      failingVariables({
+        ...TOKEN,
+        SITREP_DATABASE_URL: 'postgres://db/sitrep',
+        SITREP_DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      }),
+    ).toEqual(['SITREP_DATABASE_STATEMENT_TIMEOUT_MS']);
+  });
+
+  it('refuses placeholder and short tokens on a non-loopback address, naming the variable', () => {
+    const exposed = { SITREP_HOST: '0.0.0.0' };
+    const strong = '9f86d081884c7d659a2feaa0c55ad015';
+    expect(failingVariables({ ...exposed, SITREP_API_TOKEN: 'change-me-api-token' })).toEqual(['SITREP_API_TOKEN']);
+    expect(failingVariables({ ...exposed, SITREP_API_TOKEN: strong, SITREP_API_READ_TOKEN: 'changeme' })).toEqual([
+      'SITREP_API_READ_TOKEN',
+    ]);
+    expect(failingVariables({ ...exposed, SITREP_API_TOKEN: 'write-123' })).toEqual(['SITREP_API_TOKEN']);
+    expect(load({ ...exposed, SITREP_API_TOKEN: strong }).access).toMatchObject({ writeTokens: [strong] });
+    expect(load({ SITREP_API_TOKEN: 'password' }).access).toMatchObject({ writeTokens: ['password'] });
   });
 });

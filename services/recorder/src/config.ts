@@ -1,6 +1,12 @@
 import { join, resolve } from 'node:path';
-import { isLoopbackHost, readPlatformSettings, type EnvReader, type PlatformSettings } from '@sitrep/config';
-import type { StoreSettings } from '@sitrep/store';
+import {
+  isLoopbackHost,
+  readPlatformSettings,
+  refuseWeakSecret,
+  type EnvReader,
+  type PlatformSettings,
+} from '@sitrep/config';
+import { POSTGRES_DEFAULTS, type StoreSettings } from '@sitrep/store';
 
 /** Who may call the API: writers add entries, readers (dashboards, reports) only read. */
 export type ApiAccess =
@@ -34,8 +40,20 @@ export function loadStoreSettings(env: EnvReader, dataDir: string): StoreSetting
     if (!/^postgres(ql)?:\/\//.test(url)) {
       env.fail('SITREP_DATABASE_URL', 'must be a postgres:// or postgresql:// connection URL');
     }
-    return { kind: 'postgres', url };
+    return {
+      kind: 'postgres',
+      url,
+      connectTimeoutMs: env.integer('SITREP_DATABASE_CONNECT_TIMEOUT_MS', POSTGRES_DEFAULTS.connectTimeoutMs, {
+        min: 100,
+        max: 300_000,
+      }),
+      statementTimeoutMs: env.integer('SITREP_DATABASE_STATEMENT_TIMEOUT_MS', POSTGRES_DEFAULTS.statementTimeoutMs, {
+        min: 100,
+        max: 3_600_000,
+      }),
+    };
   }
+  env.allow('SITREP_DATABASE_CONNECT_TIMEOUT_MS', 'SITREP_DATABASE_STATEMENT_TIMEOUT_MS');
   return { kind: 'sqlite', path: resolve(env.string('SITREP_RECORDER_SQLITE', join(dataDir, 'recorder.sqlite'))) };
 }
 
@@ -56,6 +74,8 @@ function readAccess(
   const mode = env.oneOf('SITREP_AUTH', ['enabled', 'disabled'], 'enabled');
   const write = env.secret('SITREP_API_TOKEN');
   const read = env.secret('SITREP_API_READ_TOKEN');
+  refuseWeakSecret(env, 'SITREP_API_TOKEN', write, platform.host);
+  refuseWeakSecret(env, 'SITREP_API_READ_TOKEN', read, platform.host);
   if (mode === 'disabled') {
     if (!isLoopbackHost(platform.host)) {
       env.fail('SITREP_AUTH', `auth can only be disabled when SITREP_HOST is a loopback address, not ${platform.host}`);
