@@ -37,5 +37,11 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 /** The HTTP status of each code. */
 export type ErrorStatus<Code extends ErrorCode = ErrorCode> = (typeof ERROR_CATALOGUE)[Code]['status'];
 
+/**
+ * An error body lists at most this many problems in `details` and gives their number in
+ * `detailCount`: a 300 KB body of 75,000 empty alerts has some 225,000 of them.
+ */
+export const MAX_LISTED_PROBLEMS = 20;
+
 /** Every code, in catalogue order (the order the document lists them in). */
 export const ERROR_CODE_LIST = Object.keys(ERROR_CATALOGUE) as readonly ErrorCode[];

@@ -18,7 +18,7 @@ export {
   parseChangeRequest,
 } from './change-record.js';
 export type { ChangeRecordV1, ChangeRequest } from './change-record.js';
-export { ERROR_CATALOGUE, ERROR_CODE_LIST } from './error-catalogue.js';
+export { ERROR_CATALOGUE, ERROR_CODE_LIST, MAX_LISTED_PROBLEMS } from './error-catalogue.js';
 export type { ErrorCode, ErrorStatus } from './error-catalogue.js';
 export {
   INCIDENT_EVENT_SCHEMA_NAME,

@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, ERROR_CODE_LIST, type ErrorCode } from './error-catalogue.js';
+import { ERROR_CATALOGUE, ERROR_CODE_LIST, MAX_LISTED_PROBLEMS, type ErrorCode } from './error-catalogue.js';
 import { json, ref } from './openapi-shared.js';
 
 /*
@@ -161,7 +161,18 @@ export const errorSchemas = {
           code: ref('ErrorCode'),
           message: { type: 'string' },
           field: { type: 'string', description: 'The first field at fault.' },
-          details: { type: 'array', minItems: 1, items: ref('FieldProblem'), description: 'Every field at fault.' },
+          details: {
+            type: 'array',
+            minItems: 1,
+            maxItems: MAX_LISTED_PROBLEMS,
+            items: ref('FieldProblem'),
+            description: `The fields at fault: the first ${MAX_LISTED_PROBLEMS} of them (\`detailCount\` says how many there were).`,
+          },
+          detailCount: {
+            type: 'integer',
+            minimum: 1,
+            description: 'How many fields were at fault in all; sent with `details`.',
+          },
         },
       },
     },
