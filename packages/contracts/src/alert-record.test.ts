@@ -127,3 +127,28 @@ describe('change record v1', () => {
     ).toEqual(['/kind:pattern']);
   });
 });
+
+describe('alert record v1: what the edge accepts, no more', () => {
+  it.each([
+    ['startsAt', { startsAt: '1969-12-31T23:59:59.999Z' }],
+    ['startsAt', { startsAt: '0000-01-01T00:00:00.000Z' }],
+    ['receivedAt', { receivedAt: '+010000-01-01T00:00:00.000Z' }],
+    ['labels.alertname', { labels: { alertname: 'a\u0000b' } }],
+    ['annotations.summary', { annotations: { summary: '\ud83d' } }],
+    ['generatorURL', { generatorURL: '\udc00' }],
+    ['scope.value', { scope: { label: 'service', value: '\u0000' } }],
+  ])('parser refuses %s out of range or unstorable', (path, change) => {
+    const parsed = parseAlertRecord({ ...alertRecord(), ...change });
+    expect(parsed.ok ? [] : parsed.issues.map((issue) => issue.path)).toEqual([path]);
+  });
+
+  it('parser takes the edges of the range and paired surrogates', () => {
+    const record = {
+      ...alertRecord(),
+      startsAt: '1970-01-01T00:00:00.000Z',
+      receivedAt: '9999-12-31T23:59:59.999Z',
+      labels: { alertname: 'Fire 🔥' },
+    };
+    expect(parseAlertRecord(record).ok).toBe(true);
+  });
+});

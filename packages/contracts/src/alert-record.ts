@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseWith, type ParseResult } from './validation.js';
+import { recordInstant } from './time.js';
+import { parseWith, storableText, type ParseResult } from './validation.js';
 
 export const ALERT_RECORD_SCHEMA_NAME = 'sitrep.alert.v1';
 
@@ -41,27 +42,28 @@ export interface AlertRecordV1 {
   };
 }
 
-const isoInstant = z.iso.datetime({ offset: false });
-const labels = z.record(z.string(), z.string());
+// What the edge accepts, every string storable and every instant in range (see time.ts).
+const isoInstant = recordInstant;
+const labels = z.record(storableText(), storableText());
 
 /** For consumers: parses and checks a record read from the topic. */
 export const alertRecordSchema = z.object({
   schema: z.literal(ALERT_RECORD_SCHEMA_NAME),
   id: z.string().regex(/^[0-9a-f]{32}$/),
-  fingerprint: z.string().min(1),
+  fingerprint: storableText().min(1),
   status: z.enum(['firing', 'resolved']),
   labels,
   annotations: labels,
   startsAt: isoInstant,
   endsAt: isoInstant.nullable(),
-  generatorURL: z.string().nullable(),
+  generatorURL: storableText().nullable(),
   receivedAt: isoInstant,
-  scope: z.object({ label: z.string(), value: z.string(), qualifiers: labels.optional() }),
+  scope: z.object({ label: storableText(), value: storableText(), qualifiers: labels.optional() }),
   notification: z.object({
-    groupKey: z.string(),
-    receiver: z.string(),
+    groupKey: storableText(),
+    receiver: storableText(),
     status: z.enum(['firing', 'resolved']),
-    externalURL: z.string(),
+    externalURL: storableText(),
     groupLabels: labels,
     truncatedAlerts: z.number().int().nonnegative(),
   }),
@@ -75,7 +77,7 @@ const stringMap = { type: 'object', additionalProperties: { type: 'string' } } a
 const instant = {
   type: 'string',
   format: 'date-time',
-  description: 'UTC instant, ISO 8601 with milliseconds',
+  description: 'UTC instant, ISO 8601 with milliseconds, from 1970-01-01 to 9999-12-31',
 } as const;
 
 /** JSON Schema (2020-12) of AlertRecordV1, for readers in other languages. */

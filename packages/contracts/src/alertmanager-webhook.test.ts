@@ -217,3 +217,62 @@ describe('parseAlertmanagerWebhook: invalid bodies name the field at fault', () 
     expect(issuePaths(body)).toEqual(['version', 'status', 'alerts[0].endsAt']);
   });
 });
+
+describe('parseAlertmanagerWebhook: only what every reader can store', () => {
+  const withAlert = (changes: Record<string, unknown>): Record<string, unknown> => {
+    const body = firingBody();
+    Object.assign(alertsOf(body)[0]!, changes);
+    return body;
+  };
+
+  it.each([
+    ['year 0000', '0000-01-01T00:00:00Z'],
+    ['before the Unix epoch', '1969-12-31T23:59:59.999Z'],
+    ['an offset that makes it year 10000 in UTC', '9999-12-31T23:30:00-01:00'],
+    ['an offset that makes it year -1 in UTC', '0000-01-01T00:00:00+01:00'],
+  ])('refuses a startsAt %s', (_, startsAt) => {
+    expect(issuePaths(withAlert({ startsAt }))).toEqual(['alerts[0].startsAt']);
+  });
+
+  it('takes the whole range, and Go zero time as an endsAt meaning "not ended"', () => {
+    for (const startsAt of ['1970-01-01T00:00:00Z', '9999-12-31T23:59:59.999999999Z']) {
+      expect(parseAlertmanagerWebhook(withAlert({ startsAt })).ok, startsAt).toBe(true);
+    }
+    expect(parseAlertmanagerWebhook(withAlert({ endsAt: '0001-01-01T00:00:00Z' })).ok).toBe(true);
+    expect(issuePaths(withAlert({ endsAt: '1500-01-01T00:00:00Z' }))).toEqual(['alerts[0].endsAt']);
+    expect(issuePaths(withAlert({ endsAt: '9999-12-31T23:30:00-01:00' }))).toEqual(['alerts[0].endsAt']);
+  });
+
+  it('refuses NUL and unpaired surrogates in any string, naming the field; takes paired ones', () => {
+    expect(issuePaths(withAlert({ labels: { alertname: 'High\u0000ErrorRate' } }))).toEqual([
+      'alerts[0].labels.alertname',
+    ]);
+    expect(issuePaths(withAlert({ annotations: { summary: 'half a pair \ud83d' } }))).toEqual([
+      'alerts[0].annotations.summary',
+    ]);
+    expect(issuePaths(withAlert({ labels: { alertname: 'A', '\udc00x': 'y' } }))).toEqual([
+      'alerts[0].labels["\\udc00x"]',
+    ]);
+    expect(issuePaths(withAlert({ generatorURL: 'http://p/\u0000' }))).toEqual(['alerts[0].generatorURL']);
+    expect(issuePaths({ ...firingBody(), groupKey: '\u0000' })).toEqual(['groupKey']);
+    expect(issuePaths({ ...firingBody(), groupLabels: { alertname: '\ud800' } })).toEqual(['groupLabels.alertname']);
+    expect(parseAlertmanagerWebhook(withAlert({ labels: { alertname: 'Fire 🔥', ünïcode: 'ok' } })).ok).toBe(true);
+  });
+
+  it('says why a label name is refused', () => {
+    const result = parseAlertmanagerWebhook(withAlert({ labels: { alertname: 'A', 'a\u0000': 'y' } }));
+    expect(!result.ok && result.issues[0]?.message).toMatch(/name must not contain NUL/);
+  });
+
+  it('refuses a label named __proto__, which a plain object would silently drop', () => {
+    const body = JSON.parse(
+      JSON.stringify(firingBody()).replace('"severity":"page"', '"severity":"page","__proto__":"x"'),
+    ) as Record<string, unknown>;
+    expect(issuePaths(body)).toEqual(['alerts[0].labels.__proto__']);
+  });
+
+  it('refuses a truncatedAlerts beyond the safe integers', () => {
+    expect(issuePaths({ ...firingBody(), truncatedAlerts: 2 ** 53 })).toEqual(['truncatedAlerts']);
+    expect(issuePaths({ ...firingBody(), truncatedAlerts: 1.5 })).toEqual(['truncatedAlerts']);
+  });
+});

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { rfc3339 } from './time.js';
-import { parseWith, type ParseResult } from './validation.js';
+import { rfc3339, rfc3339OrGoZero } from './time.js';
+import { parseWith, storableLabels, storableText, type ParseResult } from './validation.js';
 
-const labelSet = z.record(z.string(), z.string({ error: 'label values must be strings' }));
+const labelSet = storableLabels('label values must be strings');
 
 /**
  * One alert of Alertmanager's webhook body (notify/webhook in prometheus/alertmanager). Unknown
@@ -13,23 +13,23 @@ export const webhookAlertSchema = z.object({
   labels: labelSet.refine((labels) => Object.keys(labels).length > 0, { error: 'must have at least one label' }),
   annotations: labelSet.default({}),
   startsAt: rfc3339,
-  endsAt: rfc3339.optional(),
-  generatorURL: z.string().default(''),
+  endsAt: rfc3339OrGoZero.optional(),
+  generatorURL: storableText().default(''),
   // Alertmanager sends it since 0.19; older senders get one computed from the labels.
-  fingerprint: z.string().min(1).max(128).optional(),
+  fingerprint: storableText().min(1).max(128).optional(),
 });
 
 /** Alertmanager's webhook notification, version 4. */
 export const alertmanagerWebhookSchema = z.object({
   version: z.literal('4', { error: 'must be "4" (Alertmanager webhook format version)' }),
-  groupKey: z.string(),
+  groupKey: storableText(),
   truncatedAlerts: z.number().int().nonnegative().default(0),
   status: z.enum(['firing', 'resolved']),
-  receiver: z.string(),
+  receiver: storableText(),
   groupLabels: labelSet.default({}),
   commonLabels: labelSet.default({}),
   commonAnnotations: labelSet.default({}),
-  externalURL: z.string().default(''),
+  externalURL: storableText().default(''),
   alerts: z.array(webhookAlertSchema),
 });
 

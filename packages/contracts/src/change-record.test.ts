@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChangeRequest } from './change-record.js';
+import { parseChangeRecord, parseChangeRequest } from './change-record.js';
 
 function validChange(): Record<string, unknown> {
   return {
@@ -88,5 +88,35 @@ describe('timestamps', () => {
       expect(result.ok, at).toBe(false);
     }
     expect(parseChangeRequest({ ...validChange(), at: '2028-02-29T23:59:59.999+05:30' }).ok).toBe(true);
+  });
+});
+
+describe('only what every reader can store', () => {
+  it('refuses instants outside 1970..9999 and unstorable strings, naming the field', () => {
+    expect(issuePaths({ ...validChange(), at: '0000-01-01T00:00:00Z' })).toEqual(['at']);
+    expect(issuePaths({ ...validChange(), at: '1960-01-01T00:00:00Z' })).toEqual(['at']);
+    expect(issuePaths({ ...validChange(), summary: 'null \u0000 byte' })).toEqual(['summary']);
+    expect(issuePaths({ ...validChange(), service: 'auth\udfff' })).toEqual(['service']);
+    expect(issuePaths({ ...validChange(), labels: { team: '\ud800' } })).toEqual(['labels.team']);
+    expect(issuePaths({ ...validChange(), link: 'https://ci.example/\u0000' })).toEqual(['link']);
+    const proto = JSON.parse('{"__proto__": "x"}') as unknown;
+    expect(issuePaths({ ...validChange(), labels: proto })).toEqual(['labels.__proto__']);
+  });
+
+  it('refuses the same in records, so a consumer and the edge agree', () => {
+    const record = {
+      schema: 'sitrep.change.v1',
+      id: 'c1',
+      service: 'auth',
+      kind: 'deploy',
+      summary: 'v1',
+      at: '2026-11-22T05:55:00.000Z',
+      labels: {},
+      link: null,
+      receivedAt: '2026-11-22T05:55:01.000Z',
+    };
+    expect(parseChangeRecord(record).ok).toBe(true);
+    expect(parseChangeRecord({ ...record, at: '0000-01-01T00:00:00.000Z' }).ok).toBe(false);
+    expect(parseChangeRecord({ ...record, summary: '\u0000' }).ok).toBe(false);
   });
 });

@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { rfc3339 } from './time.js';
-import { parseWith, type ParseResult } from './validation.js';
+import { rfc3339, recordInstant } from './time.js';
+import {
+  isStorableText,
+  parseWith,
+  STORABLE_TEXT_PROBLEM,
+  storableLabels,
+  storableText,
+  type ParseResult,
+} from './validation.js';
 
 export const CHANGE_RECORD_SCHEMA_NAME = 'sitrep.change.v1';
 
@@ -13,16 +20,20 @@ export const changeRequestSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'must be 1-128 characters of letters, digits, . _ : -' })
     .optional(),
-  service: z.string().trim().min(1, { error: 'must not be empty' }).max(256),
+  service: storableText().trim().min(1, { error: 'must not be empty' }).max(256),
   kind: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, {
     error: 'must be a lower-case word such as deploy, config, feature_flag, rollback',
   }),
-  summary: z.string().trim().min(1, { error: 'must not be empty' }).max(1024),
+  summary: storableText().trim().min(1, { error: 'must not be empty' }).max(1024),
   at: rfc3339,
-  labels: z
-    .record(z.string().regex(labelName, { error: 'label names must match [A-Za-z_][A-Za-z0-9_]*' }), z.string())
-    .default({}),
-  link: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  labels: storableLabels(
+    undefined,
+    z.string().regex(labelName, { error: 'must match [A-Za-z_][A-Za-z0-9_]*' }),
+  ).default({}),
+  link: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine(isStorableText, { error: STORABLE_TEXT_PROBLEM })
+    .optional(),
 });
 
 export type ChangeRequest = z.output<typeof changeRequestSchema>;
@@ -44,7 +55,11 @@ export interface ChangeRecordV1 {
   readonly receivedAt: string;
 }
 
-const instant = { type: 'string', format: 'date-time' } as const;
+const instant = {
+  type: 'string',
+  format: 'date-time',
+  description: 'UTC instant, from 1970-01-01 to 9999-12-31',
+} as const;
 
 /** JSON Schema (2020-12) of ChangeRecordV1. */
 export const changeRecordJsonSchema = {
@@ -68,19 +83,17 @@ export const changeRecordJsonSchema = {
   },
 } as const;
 
-const isoInstant = z.iso.datetime({ offset: false });
-
 /** For consumers: parses and checks a record read from the changes topic. */
 export const changeRecordSchema = z.object({
   schema: z.literal(CHANGE_RECORD_SCHEMA_NAME),
-  id: z.string().min(1),
-  service: z.string().min(1),
-  kind: z.string().min(1),
-  summary: z.string(),
-  at: isoInstant,
-  labels: z.record(z.string(), z.string()),
-  link: z.string().nullable(),
-  receivedAt: isoInstant,
+  id: storableText().min(1),
+  service: storableText().min(1),
+  kind: storableText().min(1),
+  summary: storableText(),
+  at: recordInstant,
+  labels: z.record(storableText(), storableText()),
+  link: storableText().nullable(),
+  receivedAt: recordInstant,
 });
 
 export function parseChangeRecord(value: unknown): ParseResult<ChangeRecordV1> {

@@ -65,3 +65,12 @@ describe('parseTimelineEntryRecord', () => {
     expect(parseTimelineEntryRecord({ ...record, at: 'now' }).ok).toBe(false);
   });
 });
+
+describe('only what every reader can store', () => {
+  it('refuses NUL and unpaired surrogates, and instants before 1970, naming the field', () => {
+    expect(issuePaths({ kind: 'note', author: 'a', text: 'x\u0000' })).toEqual(['text']);
+    expect(issuePaths({ kind: 'note', author: '\ud800', text: 'x' })).toEqual(['author']);
+    expect(issuePaths({ kind: 'escalated', author: 'a', text: '', to: '\udc00' })).toEqual(['to']);
+    expect(issuePaths({ kind: 'note', author: 'a', text: 'x', at: '1969-07-20T20:17:00Z' })).toEqual(['at']);
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { rfc3339 } from './time.js';
-import { parseWith, type ParseResult } from './validation.js';
+import { rfc3339, recordInstant } from './time.js';
+import { parseWith, storableText, type ParseResult } from './validation.js';
 
 export const TIMELINE_ENTRY_SCHEMA_NAME = 'sitrep.timeline-entry.v1';
 
@@ -28,14 +28,13 @@ export const entryRequestSchema = z
     kind: z.enum(ENTRY_KINDS, { error: `must be one of ${ENTRY_KINDS.join(', ')}` }),
     /** When it happened; defaults to now. Backdating is fine, the future is not. */
     at: rfc3339.optional(),
-    author: z
-      .string({ error: 'must be a string' })
+    author: storableText('must be a string')
       .trim()
       .min(1, { error: 'must not be empty' })
       .max(256, { error: 'must be at most 256 characters' }),
-    text: z.string({ error: 'must be a string' }).trim().max(10_000, { error: 'must be at most 10000 characters' }),
+    text: storableText('must be a string').trim().max(10_000, { error: 'must be at most 10000 characters' }),
     /** For `escalated`: to whom (a person, a team, a rotation). */
-    to: z.string().trim().min(1, { error: 'must not be empty' }).max(256).optional(),
+    to: storableText().trim().min(1, { error: 'must not be empty' }).max(256).optional(),
   })
   .superRefine((entry, ctx) => {
     if (entry.kind === 'escalated' && entry.to === undefined) {
@@ -74,18 +73,16 @@ export interface TimelineEntryRecordV1 {
   readonly to: string | null;
 }
 
-const isoInstant = z.iso.datetime({ offset: false });
-
 export const timelineEntryRecordSchema = z.object({
   schema: z.literal(TIMELINE_ENTRY_SCHEMA_NAME),
   id: z.string().regex(ENTRY_ID),
-  incidentId: z.string().min(1),
+  incidentId: storableText().min(1),
   kind: z.enum(ENTRY_KINDS),
-  at: isoInstant,
-  recordedAt: isoInstant,
-  author: z.string(),
-  text: z.string(),
-  to: z.string().nullable(),
+  at: recordInstant,
+  recordedAt: recordInstant,
+  author: storableText(),
+  text: storableText(),
+  to: storableText().nullable(),
 });
 
 export function parseTimelineEntryRecord(value: unknown): ParseResult<TimelineEntryRecordV1> {

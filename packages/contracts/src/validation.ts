@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** One problem in a payload, with the JSON path of the field at fault (`alerts[0].startsAt`). */
 export interface FieldIssue {
@@ -20,11 +20,56 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(body)' : out;
 }
 
+/** What a record key's problem says: zod's own "Invalid key in record" names no reason. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key') {
+    const inner = issue.issues[0];
+    if (inner) return `the name ${inner.message}`;
+  }
+  return issue.message;
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   return {
     ok: false,
-    issues: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    issues: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) })),
   };
+}
+
+interface WellFormed {
+  isWellFormed(): boolean;
+}
+
+/**
+ * Whether every reader stores the text and reads it back exactly: no NUL (PostgreSQL's text
+ * refuses it) and no unpaired UTF-16 surrogate (UTF-8 cannot encode one, so the bus and the
+ * stores would give back U+FFFD instead). Linear in the text.
+ */
+export function isStorableText(text: string): boolean {
+  return !text.includes('\u0000') && (text as unknown as WellFormed).isWellFormed();
+}
+
+export const STORABLE_TEXT_PROBLEM = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+
+/** A string every reader can store (see isStorableText); `error` replaces zod's type message. */
+export function storableText(error?: string) {
+  return z.string(error === undefined ? undefined : { error }).refine(isStorableText, { error: STORABLE_TEXT_PROBLEM });
+}
+
+/**
+ * A record (label set) of storable names and values. JSON.parse makes `__proto__` an own key,
+ * which zod (like any plain object) silently drops: refused instead, naming it.
+ */
+export function storableLabels(valueError?: string, name: z.ZodString = storableText()) {
+  const record = z.record(name, storableText(valueError));
+  return z
+    .unknown()
+    .superRefine((input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is a name no label can have' });
+      }
+    })
+    .pipe(record);
 }
