@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitFor, webhookBody } from '@sitrep/testkit';
+import { freePort, startProcess, waitFor, webhookBody } from '@sitrep/testkit';
 
 // The deploy files users copy are checked by the tools that will read them.
 const deploy = (path: string) => fileURLToPath(new URL(`../../deploy/${path}`, import.meta.url));
@@ -49,29 +49,25 @@ describe('production bundle (what deploy/docker/Dockerfile ships)', () => {
       expect(built.status, built.stderr).toBe(0);
       const [ingestPort, recorderPort] = [await freePort(), await freePort()];
       const token = 'bundle-token';
-      const child = spawn(
-        process.execPath,
-        ['--disable-warning=ExperimentalWarning', join(dir, 'app', 'sitrep.mjs'), 'start'],
-        {
-          cwd: dir,
-          env: {
-            PATH: process.env.PATH ?? '',
-            SITREP_DATA_DIR: join(dir, 'data'),
-            SITREP_INGEST_PORT: String(ingestPort),
-            SITREP_RECORDER_PORT: String(recorderPort),
-            SITREP_INGEST_BEARER_TOKEN: token,
-            SITREP_API_TOKEN: token,
-          },
-          stdio: 'ignore',
+      const ingest = `http://127.0.0.1:${ingestPort}`;
+      const recorder = `http://127.0.0.1:${recorderPort}`;
+      const sitrep = await startProcess({
+        name: 'the bundled sitrep start',
+        command: process.execPath,
+        args: ['--disable-warning=ExperimentalWarning', join(dir, 'app', 'sitrep.mjs'), 'start'],
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          SITREP_DATA_DIR: join(dir, 'data'),
+          SITREP_INGEST_PORT: String(ingestPort),
+          SITREP_RECORDER_PORT: String(recorderPort),
+          SITREP_INGEST_BEARER_TOKEN: token,
+          SITREP_API_TOKEN: token,
         },
-      );
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+        logFile: join(dir, 'sitrep.log'),
+        ready: async () => (await fetch(`${ingest}/readyz`)).ok && (await fetch(`${recorder}/readyz`)).ok,
+      });
       try {
-        const ingest = `http://127.0.0.1:${ingestPort}`;
-        const recorder = `http://127.0.0.1:${recorderPort}`;
-        await waitFor(async () => (await fetch(`${ingest}/readyz`)).ok && (await fetch(`${recorder}/readyz`)).ok, {
-          timeoutMs: 30_000,
-        });
         const labels = { alertname: 'AuthErrorRate', service: 'auth', severity: 'critical' };
         const sent = await fetch(`${ingest}/api/v1/alertmanager`, {
           method: 'POST',
@@ -89,8 +85,7 @@ describe('production bundle (what deploy/docker/Dockerfile ships)', () => {
           { timeoutMs: 30_000, description: 'the bundle to record the incident' },
         );
       } finally {
-        child.kill('SIGTERM');
-        await exited;
+        await sitrep.stop();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '@sitrep/testkit';
+import { startProcess } from '@sitrep/testkit';
 
 export interface SitrepProcess {
   readonly logFile: string;
@@ -19,41 +17,18 @@ export async function startSitrepProcess(
   readyUrls: readonly string[],
   logFile: string,
 ): Promise<SitrepProcess> {
-  const out = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', SITREP_BIN, 'start'], {
+  const sitrep = await startProcess({
+    name: 'sitrep start',
+    command: process.execPath,
+    args: ['--disable-warning=ExperimentalWarning', SITREP_BIN, 'start'],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', out, out],
+    logFile,
+    ready: async () => {
+      const answers = await Promise.all(readyUrls.map((url) => fetch(`${url}/readyz`).then((r) => r.ok)));
+      return answers.every(Boolean);
+    },
+    readyTimeoutMs: 60_000,
+    readyIntervalMs: 200,
   });
-  closeSync(out);
-  const watchdog = spawn('sh', ['-c', 'read _; kill -9 "$0" 2>/dev/null', String(child.pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.unref();
-  let exited: string | undefined;
-  child.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
-
-  const close = async (): Promise<void> => {
-    if (exited === undefined) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await gone;
-      clearTimeout(killer);
-    }
-    watchdog.kill('SIGKILL');
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (exited) throw new Error(`sitrep ${exited}: ${readFileSync(logFile, 'utf8').slice(-3000)}`);
-        const answers = await Promise.all(readyUrls.map((url) => fetch(`${url}/readyz`).then((r) => r.ok)));
-        return answers.every(Boolean);
-      },
-      { timeoutMs: 60_000, intervalMs: 200, description: 'sitrep ready' },
-    );
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { logFile, close };
+  return { logFile, close: () => sitrep.stop() };
 }

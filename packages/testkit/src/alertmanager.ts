@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { startProcess, type SpawnedProcess } from './spawned-process.js';
 
 export interface RunningAlertmanager {
   readonly url: string;
@@ -25,7 +24,8 @@ export interface AlertmanagerApiAlert {
 
 /**
  * A real Alertmanager (Debian's prometheus-alertmanager) with the given configuration YAML,
- * clustering off, on a free loopback port; a watchdog kills it if this process dies first.
+ * clustering off, on a free loopback port; a watchdog kills it (and removes its directory) if
+ * this process dies first.
  */
 export async function startAlertmanager(configYaml: string): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-alertmanager-'));
@@ -34,48 +34,30 @@ export async function startAlertmanager(configYaml: string): Promise<RunningAler
   writeFileSync(configFile, configYaml);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const out = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(
-    process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager',
-    [
-      `--config.file=${configFile}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-      '--log.level=debug',
-    ],
-    { stdio: ['ignore', out, out] },
-  );
-  closeSync(out);
-  const watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid} 2>/dev/null`], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.unref();
-  let exited: string | undefined;
-  child.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
-
-  const close = async (): Promise<void> => {
-    if (exited === undefined) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await gone;
-    }
-    watchdog.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-
+  let child: SpawnedProcess;
   try {
-    await waitFor(
-      async () => {
-        if (exited) throw new Error(`Alertmanager ${exited}: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-        return (await fetch(`${url}/-/ready`)).ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, description: 'Alertmanager ready' },
-    );
+    child = await startProcess({
+      name: 'Alertmanager',
+      command: process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager',
+      args: [
+        `--config.file=${configFile}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+        '--log.level=debug',
+      ],
+      logFile,
+      ready: async () => (await fetch(`${url}/-/ready`)).ok,
+      orphanRemoves: dir,
+    });
   } catch (error) {
-    await close();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  const close = async (): Promise<void> => {
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
 
   return {
     url,

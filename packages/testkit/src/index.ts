@@ -6,6 +6,8 @@ export { startKafkaBroker } from './kafka-broker.js';
 export type { KafkaBroker, KafkaBrokerOptions } from './kafka-broker.js';
 export { ensureKafkaJars, KAFKA_VERSION, sitrepCacheDir } from './kafka-jars.js';
 export { uniqueName } from './random-names.js';
+export { startProcess } from './spawned-process.js';
+export type { SpawnedProcess, SpawnedProcessOptions } from './spawned-process.js';
 export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';
 export { testKafkaBrokers } from './vitest-kafka.js';

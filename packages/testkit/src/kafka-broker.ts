@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureKafkaJars, KAFKA_VERSION } from './kafka-jars.js';
 import { freePort } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { startProcess, type SpawnedProcess } from './spawned-process.js';
 
 export interface KafkaBrokerOptions {
   readonly version?: string;
@@ -77,18 +77,10 @@ function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-function tail(file: string, lines = 40): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
-}
-
 /**
- * A real Apache Kafka broker (KRaft, combined broker+controller) in a child JVM on loopback. A
- * small `sh` watchdog holds a pipe from this process and kills the JVM if this process dies
- * without calling close(), so crashed test runs leave no broker behind.
+ * A real Apache Kafka broker (KRaft, combined broker+controller) in a child JVM on loopback,
+ * started with startProcess, whose watchdog kills the JVM if this process dies without calling
+ * close(), so crashed test runs leave no broker behind.
  */
 export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   const version = options.version ?? KAFKA_VERSION;
@@ -124,15 +116,14 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     });
   }
 
-  let jvm: ChildProcess | undefined;
-  let watchdog: ChildProcess | undefined;
+  let jvm: SpawnedProcess | undefined;
 
   const start = async (): Promise<void> => {
-    if (jvm) return;
-    const out = openSync(logFile, 'a');
-    const child = spawn(
-      java,
-      [
+    if (jvm?.running) return;
+    jvm = await startProcess({
+      name: `Kafka on ${host}:${port}`,
+      command: java,
+      args: [
         `-Xms${Math.min(256, heap)}m`,
         `-Xmx${heap}m`,
         '-XX:+UseSerialGC',
@@ -145,44 +136,16 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
         'kafka.Kafka',
         properties,
       ],
-      { stdio: ['ignore', out, out] },
-    );
-    closeSync(out);
-    jvm = child;
-    let exited: string | undefined;
-    child.on('exit', (code, signal) => {
-      exited = `exited with ${code ?? signal}`;
-      if (jvm === child) jvm = undefined;
+      logFile,
+      readyOutput: 'Kafka Server started',
+      ready: () => canConnect(host, port),
+      readyTimeoutMs: options.startTimeoutMs ?? 90_000,
+      ...(temporary ? { orphanRemoves: root } : {}),
     });
-    watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'] });
-    watchdog.unref();
-    const logStart = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
-    try {
-      await waitFor(
-        async () => {
-          if (exited) throw new Error(`Kafka ${exited}`);
-          const started = readFileSync(logFile, 'utf8').slice(logStart).includes('Kafka Server started');
-          return started && (await canConnect(host, port));
-        },
-        { timeoutMs: options.startTimeoutMs ?? 90_000, intervalMs: 100, description: `Kafka on ${host}:${port}` },
-      );
-    } catch (error) {
-      await stop();
-      throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`, { cause: error });
-    }
   };
 
   const stop = async (): Promise<void> => {
-    const child = jvm;
-    if (child) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await gone;
-      clearTimeout(timer);
-    }
-    watchdog?.kill('SIGKILL');
-    watchdog = undefined;
+    await jvm?.stop();
   };
 
   await start();
@@ -190,7 +153,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     bootstrap: `${host}:${port}`,
     logFile,
     get running() {
-      return jvm !== undefined;
+      return jvm?.running ?? false;
     },
     start,
     stop,

@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { startProcess, type SpawnedProcess } from './spawned-process.js';
 
 export interface RunningPostgres {
   /** Superuser connection string to the `postgres` database. */
@@ -30,6 +30,16 @@ function binDir(): string {
   throw new Error("PostgreSQL server binaries not found: install Debian's postgresql package (or set PG_BIN)");
 }
 
+/** The `postgres` user's ids, from the Debian package. */
+function postgresUser(): { uid: number; gid: number } {
+  const id = (flag: string): number => {
+    const result = spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`no postgres user to run PostgreSQL as root: ${result.stderr}`);
+    return Number(result.stdout.trim());
+  };
+  return { uid: id('-u'), gid: id('-g') };
+}
+
 /**
  * A real PostgreSQL server in a temporary cluster on a free loopback port, for tests. PostgreSQL
  * refuses to run as root, so as root the cluster belongs to the `postgres` user the Debian package
@@ -39,94 +49,58 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-pg-'));
   const data = join(dir, 'data');
-  const asRoot = userInfo().uid === 0;
-  if (asRoot) {
-    const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-    const gids = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-    chownSync(dir, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
-  }
-  const command = (program: string, args: string[]): [string, string[]] =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args];
+  // The server runs as this user directly (not through runuser), so the signals reach the postmaster.
+  const user = userInfo().uid === 0 ? postgresUser() : undefined;
+  if (user) chownSync(dir, user.uid, user.gid);
 
-  const [initCommand, initArgs] = command('initdb', [
-    '-D',
-    data,
-    '-A',
-    'trust',
-    '-U',
-    'sitrep',
-    '-E',
-    'UTF8',
-    '--no-sync',
-  ]);
-  const init = spawnSync(initCommand, initArgs, { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}${init.stdout}`);
+  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'sitrep', '-E', 'UTF8', '--no-sync'], {
+    encoding: 'utf8',
+    ...user,
+  });
+  if (init.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`initdb failed: ${init.error?.message ?? ''}${init.stderr}${init.stdout}`);
+  }
 
   const port = await freePort();
-  const [serverCommand, serverArgs] = command('postgres', [
-    '-D',
-    data,
-    '-p',
-    String(port),
-    '-k',
-    dir,
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
-  ]);
-  const server = spawn(serverCommand, serverArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  server.stderr.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
-  let exited = false;
-  server.on('exit', () => (exited = true));
-
-  const postmasterPid = (): number | undefined => {
-    try {
-      return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    } catch {
-      return undefined;
-    }
-  };
-  const watchdog = spawn('sh', ['-c', `read _; kill -INT $(head -1 ${join(data, 'postmaster.pid')}) 2>/dev/null`], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.unref();
-
-  const close = async (): Promise<void> => {
-    const pid = postmasterPid();
-    // SIGINT: PostgreSQL's fast shutdown (the postmaster, not the runuser wrapper).
-    if (pid !== undefined && !exited) {
-      try {
-        process.kill(pid, 'SIGINT');
-      } catch {
-        // already gone
-      }
-      await waitFor(() => exited || !existsSync(join(data, 'postmaster.pid')), {
-        timeoutMs: 30_000,
-        description: 'PostgreSQL to stop',
-      });
-    }
-    watchdog.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-
+  let server: SpawnedProcess;
   try {
-    await waitFor(
-      () => {
-        if (exited) throw new Error(`PostgreSQL exited: ${log}`);
-        return spawnSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, description: 'PostgreSQL ready' },
-    );
+    server = await startProcess({
+      name: 'PostgreSQL',
+      command: join(bin, 'postgres'),
+      args: [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-k',
+        dir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+      ],
+      ...user,
+      logFile: join(dir, 'postgres.log'),
+      ready: () => spawnSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0,
+      // SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for every client to disconnect.
+      stopSignal: 'SIGINT',
+      orphanSignal: 'SIGINT',
+      orphanRemoves: dir,
+    });
   } catch (error) {
-    await close();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+
+  const close = async (): Promise<void> => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   const urlFor = (database: string) => `postgres://sitrep@127.0.0.1:${port}/${database}`;
   const createDatabase = (database: string): string => {
     const created = spawnSync(

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { startProcess, type SpawnedProcess } from './spawned-process.js';
 
 /** One series a test puts into Prometheus, with the samples it wants queried back. */
 export interface PrometheusSeries {
@@ -102,48 +102,30 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const out = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(
-    process.env.PROMETHEUS_BIN ?? 'prometheus',
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${data}`,
-      // The default 15 days would delete blocks of series a test dates further back.
-      '--storage.tsdb.retention.time=100y',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', out, out] },
-  );
-  closeSync(out);
-  const watchdog = spawn('sh', ['-c', 'read _; kill -9 "$0" 2>/dev/null; rm -rf "$1"', String(child.pid), dir], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.unref();
-  let exited: string | undefined;
-  child.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
-  child.on('error', (error) => (exited = `failed to start: ${error.message}`));
-
-  const close = async (): Promise<void> => {
-    if (exited === undefined && child.pid !== undefined) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await gone;
-    }
-    watchdog.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-
+  let child: SpawnedProcess;
   try {
-    await waitFor(
-      async () => {
-        if (exited) throw new Error(`Prometheus ${exited}: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-        return (await fetch(`${url}/-/ready`)).ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, description: 'Prometheus ready' },
-    );
+    child = await startProcess({
+      name: 'Prometheus',
+      command: process.env.PROMETHEUS_BIN ?? 'prometheus',
+      args: [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${data}`,
+        // The default 15 days would delete blocks of series a test dates further back.
+        '--storage.tsdb.retention.time=100y',
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      logFile,
+      ready: async () => (await fetch(`${url}/-/ready`)).ok,
+      orphanRemoves: dir,
+    });
   } catch (error) {
-    await close();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+
+  const close = async (): Promise<void> => {
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   return { url, logFile, close };
 }
