@@ -29,7 +29,11 @@ export const ingestPaths = {
       description:
         'Answers 200 only after every alert of the notification is durably stored on the bus. ' +
         'Unknown fields are accepted and ignored. Alertmanager retries 5xx only, and Sitrep never ' +
-        'answers 429.',
+        'answers 429. A notification over a limit (label and annotation sizes, labels per alert, ' +
+        'alerts per notification, the bus’s message size) is refused whole, 400 or 413 naming the ' +
+        'limit and the field, never truncated; so is an alert whose `startsAt` is more than ' +
+        '`SITREP_ALERT_MAX_SKEW_MS` after its receipt, and any string holding NUL or an unpaired ' +
+        'surrogate.',
       security: ingestSecurity,
       requestBody: {
         required: true,
@@ -50,7 +54,8 @@ export const ingestPaths = {
       summary: 'Report a change: a deploy, a configuration change, a flag flip',
       description:
         'Changes near an incident’s services and start are attached to it and ranked as probable ' +
-        'causes. `at` may be at most `SITREP_CHANGE_MAX_SKEW_MS` in the future.',
+        'causes. `at` may be at most `SITREP_CHANGE_MAX_SKEW_MS` in the future. Labels and `link` ' +
+        'have the webhook’s size limits, and a change too large for the bus is refused with 413.',
       security: ingestSecurity,
       requestBody: {
         required: true,
@@ -98,7 +103,10 @@ export const ingestSchemas = {
       labels: { ...ref('LabelSet'), type: 'object', minProperties: 1 },
       annotations: ref('LabelSet'),
       startsAt: rfc3339,
-      endsAt: { ...rfc3339, description: '`0001-01-01T00:00:00Z` (Go’s zero time) while firing.' },
+      endsAt: {
+        anyOf: [rfc3339, { const: '0001-01-01T00:00:00Z' }],
+        description: '`0001-01-01T00:00:00Z` (Go’s zero time) while firing.',
+      },
       generatorURL: { type: 'string' },
       fingerprint: {
         type: 'string',

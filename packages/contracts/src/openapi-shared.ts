@@ -33,11 +33,14 @@ export const instant = {
 } as const;
 export const optionalInstant = { ...instant, type: ['string', 'null'] } as const;
 
-/** What the services read: RFC 3339 as Go marshals it (up to nanoseconds; Z or an offset). */
+/**
+ * What the services read: RFC 3339 as Go marshals it (up to nanoseconds; Z or an offset), from
+ * 1970 to 9999 (what every reader stores; an offset must not take it outside in UTC either).
+ */
 export const rfc3339 = {
   type: 'string',
   format: 'date-time',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$',
+  pattern: '^(19[7-9]\\d|[2-9]\\d{3})-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$',
 } as const;
 
 /** A sender-chosen id that makes a retried request idempotent. */

@@ -37,7 +37,7 @@ export function createApp(deps: IngestAppDeps): Express {
       clock: deps.clock,
       logger,
       metrics,
-      publish: durablePublisher(deps.bus, metrics, logger, config.retryAfterSeconds),
+      publish: durablePublisher(deps.bus, metrics, logger, config.retryAfterSeconds, config.limits),
     }),
   );
   app.use(notFound);

@@ -8,6 +8,7 @@ import {
 import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings } from '@sitrep/domain';
 import type { AuthPolicy } from '@sitrep/http';
 import { CorrelationConfigError, parseCorrelationConfig } from './correlation/correlation-config.js';
+import { DEFAULT_INPUT_LIMITS, LIMIT_VARIABLES, type InputLimits } from './input-limits.js';
 
 export interface IngestConfig {
   readonly platform: PlatformSettings;
@@ -20,6 +21,8 @@ export interface IngestConfig {
   readonly retryAfterSeconds: number;
   /** How far in the future a change's `at` may be (clock skew between hosts). */
   readonly maxChangeSkewMs: number;
+  /** What one webhook or change may hold, and the bus's largest message. */
+  readonly limits: InputLimits;
   readonly correlation: CorrelationSettings;
   /** Run the correlator in this process (SITREP_CORRELATOR). */
   readonly correlatorEnabled: boolean;
@@ -71,6 +74,27 @@ function readBasicAuth(env: EnvReader): { username: string; password: string } |
   return { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
+/** The input limits (see InputLimits), each from its variable. */
+export function loadInputLimits(env: EnvReader): InputLimits {
+  const bytes = (limit: keyof InputLimits): number => env.bytes(LIMIT_VARIABLES[limit], DEFAULT_INPUT_LIMITS[limit]);
+  const messageBytes = bytes('messageBytes');
+  if (messageBytes < 4096) env.fail(LIMIT_VARIABLES.messageBytes, 'must be at least 4kb, or no alert record fits');
+  return Object.freeze({
+    labelNameBytes: bytes('labelNameBytes'),
+    labelValueBytes: bytes('labelValueBytes'),
+    labelsPerSet: env.integer(LIMIT_VARIABLES.labelsPerSet, DEFAULT_INPUT_LIMITS.labelsPerSet, { min: 1 }),
+    annotationBytes: bytes('annotationBytes'),
+    alertsPerNotification: env.integer(
+      LIMIT_VARIABLES.alertsPerNotification,
+      DEFAULT_INPUT_LIMITS.alertsPerNotification,
+      { min: 1 },
+    ),
+    publishBytes: bytes('publishBytes'),
+    messageBytes,
+    alertSkewMs: env.integer(LIMIT_VARIABLES.alertSkewMs, DEFAULT_INPUT_LIMITS.alertSkewMs, { min: 0 }),
+  });
+}
+
 export function loadScopeLabel(env: EnvReader): string {
   return env.string('SITREP_SCOPE_LABEL', 'service', {
     regex: /^[A-Za-z_][A-Za-z0-9_]*$/,
@@ -111,6 +135,7 @@ export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = 
     maxBodyBytes: env.bytes('SITREP_INGEST_MAX_BODY', 1024 * 1024),
     retryAfterSeconds: env.integer('SITREP_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
     maxChangeSkewMs: env.integer('SITREP_CHANGE_MAX_SKEW_MS', 5 * 60_000, { min: 0 }),
+    limits: loadInputLimits(env),
     correlation: loadCorrelationSettings(env, scopeLabel),
     correlatorEnabled: env.oneOf('SITREP_CORRELATOR', ['enabled', 'disabled'], 'enabled') === 'enabled',
     correlatorGroup: env.string('SITREP_CORRELATOR_GROUP', 'sitrep-correlator', {

@@ -7,7 +7,9 @@ import { invalidPayload, jsonBody, methodNotAllowed, requireAuth } from '@sitrep
 import { requestContext, type Logger } from '@sitrep/telemetry';
 import type { IngestConfig } from './config.js';
 import type { Publish } from './durable-publish.js';
+import { changeProblems, tooManyAlerts, webhookProblems } from './input-limits.js';
 import type { IngestMetrics } from './metrics.js';
+import { alertRecordNamer, changeRecordNamer } from './publish-size.js';
 
 export interface RouteDeps {
   readonly config: IngestConfig;
@@ -32,9 +34,13 @@ export function ingestRouter(deps: RouteDeps): Router {
 
   const receiveAlertmanager: AsyncHandler = async (req, res) => {
     const receivedAt = clock.now();
+    const crowded = tooManyAlerts(req.body, config.limits);
+    if (crowded) throw crowded;
     const parsed = parseAlertmanagerWebhook(req.body);
     if (!parsed.ok) throw invalidPayload(asProblems(parsed.issues));
     const webhook = parsed.value;
+    const refused = webhookProblems(webhook, receivedAt, config.limits);
+    if (refused) throw refused;
     if (webhook.truncatedAlerts > 0) {
       metrics.truncatedAlerts.inc(webhook.truncatedAlerts);
       logger.warn('Alertmanager truncated this notification; raise max_alerts on the receiver', {
@@ -47,6 +53,7 @@ export function ingestRouter(deps: RouteDeps): Router {
       topics.alerts,
       (trace) => alertMessages(alerts, webhook, config.correlation, trace),
       requestContext(res),
+      alertRecordNamer(webhook, alerts),
     );
     for (const alert of alerts) metrics.alertsAccepted.inc({ status: alert.status });
     logger.info('notification accepted', {
@@ -65,8 +72,15 @@ export function ingestRouter(deps: RouteDeps): Router {
     if (parsed.value.at.getTime() - receivedAt.getTime() > config.maxChangeSkewMs) {
       throw invalidPayload([{ field: 'at', message: 'is in the future; report a change once it has happened' }]);
     }
+    const refused = changeProblems(parsed.value, config.limits);
+    if (refused) throw refused;
     const change = changeFromRequest(parsed.value, receivedAt);
-    await publish(topics.changes, (trace) => [changeMessage(change, config.correlation, trace)], requestContext(res));
+    await publish(
+      topics.changes,
+      (trace) => [changeMessage(change, config.correlation, trace)],
+      requestContext(res),
+      changeRecordNamer,
+    );
     metrics.changesAccepted.inc();
     logger.info('change accepted', { service: change.service, kind: change.kind, id: change.id });
     res.status(200).json({ status: 'accepted', id: change.id });
