@@ -93,3 +93,17 @@ export type {
   SignalImpact,
   TimelineEntry,
 } from './recording/index.js';
+export { incidentAlerts, occurrenceKey, scoreGrouping } from './backtest/index.js';
+export type {
+  GroupedIncident,
+  GroupingScore,
+  IncidentAlertView,
+  LabelledIncident,
+  MergedIncident,
+  MissedOccurrence,
+  Occurrence,
+  PairCounts,
+  ShapeScore,
+  SplitIncident,
+  TrueIncidentRef,
+} from './backtest/index.js';
