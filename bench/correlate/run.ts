@@ -64,6 +64,7 @@ function* stream(count: number, services: number, resolve: boolean): Generator<A
       endsAt: null,
       generatorURL: null,
       receivedAt,
+      listing: null,
     };
     if (resolve) {
       const endsAt = new Date(startsAt.getTime() + 20 * 60_000);
@@ -78,6 +79,7 @@ function* stream(count: number, services: number, resolve: boolean): Generator<A
         endsAt,
         generatorURL: null,
         receivedAt: new Date(endsAt.getTime() + 30_000),
+        listing: null,
       };
     }
   }

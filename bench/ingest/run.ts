@@ -108,7 +108,7 @@ async function benchRawProducer(brokers: string) {
   const batches = bodies.map((body) => {
     const parsed = parseAlertmanagerWebhook(JSON.parse(body));
     if (!parsed.ok) throw new Error('bad bench body');
-    const alerts = alertsFromWebhook(parsed.value, new Date(), DEFAULT_CORRELATION_SETTINGS.scopeLabels);
+    const alerts = alertsFromWebhook(parsed.value, new Date(), DEFAULT_CORRELATION_SETTINGS);
     return alertMessages(alerts, parsed.value, DEFAULT_CORRELATION_SETTINGS, {});
   });
   const latencies: number[] = [];

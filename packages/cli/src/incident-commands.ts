@@ -127,6 +127,7 @@ export async function timelineCommand(
     client.get(`${incidentPath(id)}/timeline`) as Promise<{ entries: Entry[] }>,
     client.get(incidentPath(id)) as Promise<{
       status: string;
+      resolvesAt: string | null;
       severity: string;
       services: string[];
       durations: Record<string, number | null>;
@@ -135,7 +136,7 @@ export async function timelineCommand(
   if (options.json) return timeline.entries.map((entry) => JSON.stringify(entry));
   const d = incident.durations;
   return [
-    `${id}  ${incident.status}  ${incident.severity}  ${incident.services.join(', ')}`,
+    `${id}  ${incident.status}${incident.resolvesAt === null ? '' : ` (resolves at ${formatTime(incident.resolvesAt, options.tz)} unless an alert fires)`}  ${incident.severity}  ${incident.services.join(', ')}`,
     `detect ${formatDuration(d.timeToDetect)}  acknowledge ${formatDuration(d.timeToAcknowledge)}  mitigate ${formatDuration(d.timeToMitigate)}  resolve ${formatDuration(d.timeToResolve)}`,
     '',
     ...table(

@@ -131,7 +131,7 @@ function addRecorderCommands(program: Command): void {
   program
     .command('incidents')
     .description('list incidents, newest first (talks to the recorder API)')
-    .option('--status <status>', 'open, resolved or closed')
+    .option('--status <status>', 'open, resolving, resolved or closed')
     .option('--service <service>', 'incidents involving this service')
     .option('--severity <severity>', 'critical, warning or info')
     .option('--since <when>', 'started at or after: RFC 3339 time, date, or age such as 7d')

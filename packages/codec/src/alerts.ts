@@ -11,22 +11,24 @@ import {
   labelsFingerprint,
   normaliseLabels,
   type Alert,
+  type AlertListing,
   type CorrelationSettings,
 } from '@sitrep/domain';
 import { readRecord, type ConsumedRecord, type ReadResult } from './consumed-record.js';
 import { envelope, type EncodedMessage } from './envelope.js';
 
 /**
- * The webhook's alerts as domain values, each with its scope under `scopeLabels`. Copies of one
- * alert within a notification (a sender bug, or a group snapshot listing it twice) collapse into
- * one: they have the same occurrence id.
+ * The webhook's alerts as domain values, each with its scope under the scope labels and, when
+ * the notification is complete, where its group listed it. Copies of one alert within a
+ * notification (a sender bug, or a group snapshot listing it twice) collapse into one: they have
+ * the same occurrence id.
  */
 export function alertsFromWebhook(
   webhook: AlertmanagerWebhook,
   receivedAt: Date,
-  scopeLabels: readonly string[],
+  settings: Pick<CorrelationSettings, 'scopeLabels' | 'dependencies'>,
 ): Alert[] {
-  const byId = new Map<string, Alert>();
+  const byId = new Map<string, Omit<Alert, 'listing'>>();
   for (const alert of webhook.alerts) {
     const labels = normaliseLabels(alert.labels);
     const fingerprint = alert.fingerprint ?? labelsFingerprint(labels);
@@ -37,7 +39,7 @@ export function alertsFromWebhook(
       fingerprint,
       status: alert.status,
       labels,
-      scope: alertScope(labels, scopeLabels),
+      scope: alertScope(labels, settings.scopeLabels),
       annotations: normaliseLabels(alert.annotations),
       startsAt: alert.startsAt,
       endsAt,
@@ -45,10 +47,35 @@ export function alertsFromWebhook(
       receivedAt,
     });
   }
-  return [...byId.values()];
+  const alerts = [...byId.values()];
+  if (webhook.truncatedAlerts > 0) return alerts.map((alert) => ({ ...alert, listing: null }));
+  const group = groupOf(webhook);
+  const perKey = new Map<string, number>();
+  for (const alert of alerts) {
+    const key = recordKey(alert, settings);
+    perKey.set(key, (perKey.get(key) ?? 0) + 1);
+  }
+  return alerts.map((alert) => ({
+    ...alert,
+    listing: { group, alertsWithKey: perKey.get(recordKey(alert, settings)) ?? null },
+  }));
+}
+
+/** The Alertmanager group a notification belongs to: the sender, the receiver and the group key. */
+function groupOf(notification: Pick<AlertmanagerWebhook, 'externalURL' | 'receiver' | 'groupKey'>): string {
+  return `${notification.externalURL}\u0000${notification.receiver}\u0000${notification.groupKey}`;
+}
+
+/**
+ * Keyed by dependency component: every alert that may join one incident lands on one partition,
+ * in order, and reaches one correlator.
+ */
+function recordKey(alert: Pick<Alert, 'scope'>, settings: Pick<CorrelationSettings, 'dependencies'>): string {
+  return settings.dependencies.component(alert.scope.service);
 }
 
 export function alertRecord(alert: Alert, webhook: AlertmanagerWebhook): AlertRecordV1 {
+  const alertsWithKey = alert.listing?.alertsWithKey ?? null;
   return {
     schema: ALERT_RECORD_SCHEMA_NAME,
     id: alert.occurrenceId,
@@ -68,14 +95,14 @@ export function alertRecord(alert: Alert, webhook: AlertmanagerWebhook): AlertRe
       externalURL: webhook.externalURL,
       groupLabels: normaliseLabels(webhook.groupLabels),
       truncatedAlerts: webhook.truncatedAlerts,
+      ...(alertsWithKey === null ? {} : { alertsWithKey }),
     },
   };
 }
 
 /**
- * The bus messages of one notification's alerts. Keyed by dependency component: every alert that
- * may join one incident lands on one partition, in order, and reaches one correlator. The live
- * route and `sitrep replay` both come through here, so keying changes in one place.
+ * The bus messages of one notification's alerts, keyed by dependency component. The live route
+ * and `sitrep replay` both come through here, so keying changes in one place.
  */
 export function alertMessages(
   alerts: readonly Alert[],
@@ -84,12 +111,7 @@ export function alertMessages(
   trace: Readonly<Record<string, string>>,
 ): EncodedMessage[] {
   return alerts.map((alert) =>
-    envelope(
-      settings.dependencies.component(alert.scope.service),
-      alertRecord(alert, webhook),
-      alert.occurrenceId,
-      trace,
-    ),
+    envelope(recordKey(alert, settings), alertRecord(alert, webhook), alert.occurrenceId, trace),
   );
 }
 
@@ -106,6 +128,17 @@ export function alertFromRecord(record: AlertRecordV1): Alert {
     endsAt: record.endsAt === null ? null : new Date(record.endsAt),
     generatorURL: record.generatorURL,
     receivedAt: new Date(record.receivedAt),
+    listing: listingOf(record),
+  };
+}
+
+/** Only a complete notification lists its whole group; a truncated one proves nothing. */
+function listingOf(record: AlertRecordV1): AlertListing | null {
+  const { notification } = record;
+  if (notification.truncatedAlerts > 0) return null;
+  return {
+    group: groupOf(notification),
+    alertsWithKey: notification.alertsWithKey ?? null,
   };
 }
 

@@ -55,6 +55,7 @@ describe('incident event records', () => {
         'incident.cause_ranked',
         'incident.severity_changed',
         'incident.alert_resolved',
+        'incident.resolving',
         'incident.resolved',
         'incident.reopened',
       ]),

@@ -50,7 +50,12 @@ export function incidentEventFromRecord(record: IncidentEventRecordV1): Incident
       return {
         ...base,
         type: record.type,
-        data: { ...record.data, endsAt: date(record.data.endsAt), receivedAt: date(record.data.receivedAt) },
+        data: {
+          ...record.data,
+          endsAt: date(record.data.endsAt),
+          receivedAt: date(record.data.receivedAt),
+          reason: record.data.reason ?? 'resolved',
+        },
       };
     case 'incident.change_attached':
       return {
@@ -72,6 +77,8 @@ export function incidentEventFromRecord(record: IncidentEventRecordV1): Incident
           })),
         },
       };
+    case 'incident.resolving':
+      return { ...base, type: record.type, data: { resolvesAt: date(record.data.resolvesAt) } };
     case 'incident.resolved':
       return { ...base, type: record.type, data: { resolvedAt: date(record.data.resolvedAt) } };
     case 'incident.reopened':

@@ -23,7 +23,7 @@ const validateAlertRecord = ajv.compile(alertRecordJsonSchema);
 const validateChangeRecord = ajv.compile(changeRecordJsonSchema);
 
 const RECEIVED_AT = new Date('2026-11-22T06:00:30.000Z');
-const SCOPE_LABELS = DEFAULT_CORRELATION_SETTINGS.scopeLabels;
+const SETTINGS = DEFAULT_CORRELATION_SETTINGS;
 
 function firingAlert(): Record<string, unknown> {
   return {
@@ -60,7 +60,7 @@ function parse(raw: Record<string, unknown>): AlertmanagerWebhook {
 
 describe('alertsFromWebhook', () => {
   it('maps a firing alert to a domain alert', () => {
-    const alerts = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SCOPE_LABELS);
+    const alerts = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SETTINGS);
     expect(alerts).toHaveLength(1);
     const alert = alerts[0]!;
     expect(alert.status).toBe('firing');
@@ -72,39 +72,37 @@ describe('alertsFromWebhook', () => {
   });
 
   it('normalises labels and annotations: sorted, empty values dropped', () => {
-    const alert = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SCOPE_LABELS)[0]!;
+    const alert = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SETTINGS)[0]!;
     expect(Object.keys(alert.labels)).toEqual(['alertname', 'service', 'severity']);
     expect(alert.labels).toEqual({ alertname: 'HighErrorRate', service: 'auth', severity: 'page' });
     expect(alert.annotations).toEqual({ summary: 'auth 5xx ratio above 5%' });
   });
 
   it("turns Go's zero endsAt into null", () => {
-    expect(alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SCOPE_LABELS)[0]!.endsAt).toBeNull();
+    expect(alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SETTINGS)[0]!.endsAt).toBeNull();
   });
 
   it('treats a missing endsAt as null', () => {
     const { endsAt: _endsAt, ...alert } = firingAlert();
-    expect(alertsFromWebhook(parse(body([alert])), RECEIVED_AT, SCOPE_LABELS)[0]!.endsAt).toBeNull();
+    expect(alertsFromWebhook(parse(body([alert])), RECEIVED_AT, SETTINGS)[0]!.endsAt).toBeNull();
   });
 
   it('keeps the endsAt of a resolved alert', () => {
     const resolved = { ...firingAlert(), status: 'resolved', endsAt: '2026-11-22T06:12:00Z' };
-    const alert = alertsFromWebhook(parse(body([resolved], 'resolved')), RECEIVED_AT, SCOPE_LABELS)[0]!;
+    const alert = alertsFromWebhook(parse(body([resolved], 'resolved')), RECEIVED_AT, SETTINGS)[0]!;
     expect(alert.status).toBe('resolved');
     expect(alert.endsAt?.toISOString()).toBe('2026-11-22T06:12:00.000Z');
   });
 
   it('computes a missing fingerprint from the normalised labels', () => {
     const { fingerprint: _fingerprint, ...alert } = firingAlert();
-    const mapped = alertsFromWebhook(parse(body([alert])), RECEIVED_AT, SCOPE_LABELS)[0]!;
+    const mapped = alertsFromWebhook(parse(body([alert])), RECEIVED_AT, SETTINGS)[0]!;
     // Same value Alertmanager sends for these labels (read from Alertmanager 0.25; see domain's fingerprint test).
     expect(mapped.fingerprint).toBe(
       labelsFingerprint({ alertname: 'HighErrorRate', service: 'auth', severity: 'page' }),
     );
     const watchdog = { status: 'firing', labels: { alertname: 'Watchdog' }, startsAt: '2026-11-22T06:00:00Z' };
-    expect(alertsFromWebhook(parse(body([watchdog])), RECEIVED_AT, SCOPE_LABELS)[0]!.fingerprint).toBe(
-      '003b0a0f7d3fa569',
-    );
+    expect(alertsFromWebhook(parse(body([watchdog])), RECEIVED_AT, SETTINGS)[0]!.fingerprint).toBe('003b0a0f7d3fa569');
   });
 
   it('gives the same id whether or not the sender included the fingerprint', () => {
@@ -112,31 +110,27 @@ describe('alertsFromWebhook', () => {
     const withAm = alertsFromWebhook(
       parse(body([{ ...withoutFingerprint, labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' }])),
       RECEIVED_AT,
-      SCOPE_LABELS,
+      SETTINGS,
     )[0]!;
     const computed = alertsFromWebhook(
       parse(body([{ ...withoutFingerprint, labels: { alertname: 'Watchdog' } }])),
       RECEIVED_AT,
-      SCOPE_LABELS,
+      SETTINGS,
     )[0]!;
     expect(computed.occurrenceId).toBe(withAm.occurrenceId);
   });
 
   it('turns an empty generatorURL into null', () => {
-    const alert = alertsFromWebhook(
-      parse(body([{ ...firingAlert(), generatorURL: '' }])),
-      RECEIVED_AT,
-      SCOPE_LABELS,
-    )[0]!;
+    const alert = alertsFromWebhook(parse(body([{ ...firingAlert(), generatorURL: '' }])), RECEIVED_AT, SETTINGS)[0]!;
     expect(alert.generatorURL).toBeNull();
     const { generatorURL: _generatorURL, ...missing } = firingAlert();
-    expect(alertsFromWebhook(parse(body([missing])), RECEIVED_AT, SCOPE_LABELS)[0]!.generatorURL).toBeNull();
+    expect(alertsFromWebhook(parse(body([missing])), RECEIVED_AT, SETTINGS)[0]!.generatorURL).toBeNull();
   });
 
   it('takes receivedAt from its argument for every alert', () => {
     const other = { ...firingAlert(), labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' };
     const at = new Date('2030-01-02T03:04:05.678Z');
-    const alerts = alertsFromWebhook(parse(body([firingAlert(), other])), at, SCOPE_LABELS);
+    const alerts = alertsFromWebhook(parse(body([firingAlert(), other])), at, SETTINGS);
     expect(alerts.map((alert) => alert.receivedAt.toISOString())).toEqual([
       '2030-01-02T03:04:05.678Z',
       '2030-01-02T03:04:05.678Z',
@@ -145,7 +139,7 @@ describe('alertsFromWebhook', () => {
 
   it('collapses duplicate alerts within one notification', () => {
     const other = { ...firingAlert(), labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' };
-    const alerts = alertsFromWebhook(parse(body([firingAlert(), other, firingAlert()])), RECEIVED_AT, SCOPE_LABELS);
+    const alerts = alertsFromWebhook(parse(body([firingAlert(), other, firingAlert()])), RECEIVED_AT, SETTINGS);
     expect(alerts).toHaveLength(2);
     expect(alerts.map((alert) => alert.fingerprint)).toEqual(['e76d76b22322c3fc', '003b0a0f7d3fa569']);
   });
@@ -155,8 +149,8 @@ describe('alertsFromWebhook', () => {
       firingAlert(),
       { ...firingAlert(), labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' },
     ]);
-    const first = alertsFromWebhook(parse(raw), RECEIVED_AT, SCOPE_LABELS).map((alert) => alert.occurrenceId);
-    const second = alertsFromWebhook(parse(raw), new Date(RECEIVED_AT.getTime() + 60_000), SCOPE_LABELS).map(
+    const first = alertsFromWebhook(parse(raw), RECEIVED_AT, SETTINGS).map((alert) => alert.occurrenceId);
+    const second = alertsFromWebhook(parse(raw), new Date(RECEIVED_AT.getTime() + 60_000), SETTINGS).map(
       (alert) => alert.occurrenceId,
     );
     expect(first).toHaveLength(2);
@@ -164,11 +158,11 @@ describe('alertsFromWebhook', () => {
   });
 
   it('gives the firing and the resolved copy of one alert different ids', () => {
-    const firing = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SCOPE_LABELS)[0]!;
+    const firing = alertsFromWebhook(parse(body([firingAlert()])), RECEIVED_AT, SETTINGS)[0]!;
     const resolved = alertsFromWebhook(
       parse(body([{ ...firingAlert(), status: 'resolved', endsAt: '2026-11-22T06:12:00Z' }], 'resolved')),
       RECEIVED_AT,
-      SCOPE_LABELS,
+      SETTINGS,
     )[0]!;
     expect(resolved.fingerprint).toBe(firing.fingerprint);
     expect(resolved.occurrenceId).not.toBe(firing.occurrenceId);
@@ -179,7 +173,7 @@ describe('alertsFromWebhook', () => {
       alertsFromWebhook(
         parse(body([{ ...firingAlert(), status: 'resolved', endsAt }], 'resolved')),
         RECEIVED_AT,
-        SCOPE_LABELS,
+        SETTINGS,
       )[0]!.occurrenceId;
     expect(resolvedAt('2026-11-22T06:12:00Z')).toBe(resolvedAt('2026-11-22T06:13:00Z'));
   });
@@ -188,7 +182,7 @@ describe('alertsFromWebhook', () => {
 describe('alertRecord', () => {
   it('builds a v1 record scoped by the service label', () => {
     const webhook = parse(body([firingAlert()]));
-    const alert = alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS)[0]!;
+    const alert = alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS)[0]!;
     const record = alertRecord(alert, webhook);
     expect(record).toEqual({
       schema: 'sitrep.alert.v1',
@@ -209,6 +203,7 @@ describe('alertRecord', () => {
         externalURL: 'http://alertmanager:9093',
         groupLabels: { alertname: 'HighErrorRate' },
         truncatedAlerts: 0,
+        alertsWithKey: 1,
       },
     });
   });
@@ -217,7 +212,7 @@ describe('alertRecord', () => {
     const webhook = parse(
       body([{ ...firingAlert(), labels: { alertname: 'Watchdog' }, fingerprint: '003b0a0f7d3fa569' }]),
     );
-    const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS)[0]!, webhook);
+    const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS)[0]!, webhook);
     expect(record.scope).toEqual({ label: 'alertname', value: 'Watchdog', qualifiers: {} });
   });
 
@@ -232,7 +227,7 @@ describe('alertRecord', () => {
         'firing',
       ),
     );
-    const records = alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS).map((alert) => alertRecord(alert, webhook));
+    const records = alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS).map((alert) => alertRecord(alert, webhook));
     expect(records).toHaveLength(3);
     for (const record of records) {
       const valid = validateAlertRecord(JSON.parse(JSON.stringify(record)));
@@ -253,7 +248,7 @@ describe('alertMessages', () => {
         { ...firingAlert(), labels: { alertname: 'DiskFull', service: 'db' }, fingerprint: '0000000000000002' },
       ]),
     );
-    const alerts = alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS);
+    const alerts = alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS);
     const messages = alertMessages(alerts, webhook, settings, { traceparent: 'tp' });
     expect(messages.map((message) => message.key)).toEqual(['auth', 'auth', 'db']);
     expect(messages[0]!.headers).toEqual({
@@ -266,7 +261,7 @@ describe('alertMessages', () => {
 
   it('reads back as the alerts it was made from, scope and qualifiers included', () => {
     const webhook = parse(body([{ ...firingAlert(), labels: { alertname: 'X', service: 'auth', cluster: 'eu-1' } }]));
-    const alerts = alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS);
+    const alerts = alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS);
     expect(alerts[0]!.scope).toEqual({ label: 'service', service: 'auth', qualifiers: { cluster: 'eu-1' } });
     const [message] = alertMessages(alerts, webhook, settings, {});
     expect(alertFromRecord(JSON.parse(message!.value) as AlertRecordV1)).toEqual(alerts[0]);
@@ -274,7 +269,7 @@ describe('alertMessages', () => {
 
   it('reads a record written before scopes had qualifiers as unqualified', () => {
     const webhook = parse(body([firingAlert()]));
-    const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT, SCOPE_LABELS)[0]!, webhook);
+    const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS)[0]!, webhook);
     const older = { ...record, scope: { label: 'service', value: 'auth' } };
     expect(alertFromRecord(older).scope).toEqual({ label: 'service', service: 'auth', qualifiers: {} });
   });

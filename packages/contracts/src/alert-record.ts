@@ -39,6 +39,12 @@ export interface AlertRecordV1 {
     readonly externalURL: string;
     readonly groupLabels: Readonly<Record<string, string>>;
     readonly truncatedAlerts: number;
+    /**
+     * How many alerts of the notification share this record's key. With truncatedAlerts 0 the
+     * notification lists every alert of its group, so the correlator can tell which ones a
+     * group no longer lists. Absent on records written before it existed.
+     */
+    readonly alertsWithKey?: number | undefined;
   };
 }
 
@@ -66,6 +72,7 @@ export const alertRecordSchema = z.object({
     externalURL: storableText(),
     groupLabels: labels,
     truncatedAlerts: z.number().int().nonnegative(),
+    alertsWithKey: z.number().int().positive().optional(),
   }),
 });
 
@@ -143,6 +150,11 @@ export const alertRecordJsonSchema = {
         externalURL: { type: 'string' },
         groupLabels: stringMap,
         truncatedAlerts: { type: 'integer', minimum: 0 },
+        alertsWithKey: {
+          type: 'integer',
+          minimum: 1,
+          description: 'How many alerts of the notification share this record key (absent on older records).',
+        },
       },
     },
   },

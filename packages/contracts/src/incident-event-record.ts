@@ -10,6 +10,7 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.change_attached',
   'incident.severity_changed',
   'incident.cause_ranked',
+  'incident.resolving',
   'incident.resolved',
   'incident.reopened',
 ] as const;
@@ -74,7 +75,14 @@ export const incidentEventRecordSchema = z.discriminatedUnion('type', [
   z.object({
     ...envelope,
     type: z.literal('incident.alert_resolved'),
-    data: z.object({ alertId: z.string(), fingerprint: z.string(), endsAt: instant, receivedAt: instant }),
+    data: z.object({
+      alertId: z.string(),
+      fingerprint: z.string(),
+      endsAt: instant,
+      receivedAt: instant,
+      /** Absent on events written before it existed: those were reported resolutions or replacements. */
+      reason: z.enum(['resolved', 'replaced', 'not_in_group', 'stale']).optional(),
+    }),
   }),
   z.object({ ...envelope, type: z.literal('incident.change_attached'), data: z.object({ change: incidentChange }) }),
   z.object({
@@ -83,6 +91,7 @@ export const incidentEventRecordSchema = z.discriminatedUnion('type', [
     data: z.object({ from: severity, to: severity }),
   }),
   z.object({ ...envelope, type: z.literal('incident.cause_ranked'), data: z.object({ hints: z.array(causeHint) }) }),
+  z.object({ ...envelope, type: z.literal('incident.resolving'), data: z.object({ resolvesAt: instant }) }),
   z.object({ ...envelope, type: z.literal('incident.resolved'), data: z.object({ resolvedAt: instant }) }),
   z.object({ ...envelope, type: z.literal('incident.reopened'), data: z.object({ byAlertFingerprint: z.string() }) }),
 ]);

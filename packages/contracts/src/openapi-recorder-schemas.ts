@@ -35,8 +35,9 @@ export const recorderSchemas = {
   },
   Severity: { enum: ['critical', 'warning', 'info'] },
   IncidentStatus: {
-    enum: ['open', 'resolved', 'closed'],
-    description: '`resolved` by every alert resolving or by a person; `closed` by a person.',
+    enum: ['open', 'resolving', 'resolved', 'closed'],
+    description:
+      '`resolving` while every alert has ended and the quiet period runs (see `resolvesAt`; an alert firing again makes it `open`); `resolved` by every alert resolving or by a person; `closed` by a person.',
   },
   SignalClass: { enum: ['error_rate', 'latency', 'load_imbalance', 'saturation', 'availability', 'other'] },
   IncidentListItem: {
@@ -192,10 +193,15 @@ export const recorderSchemas = {
       'changes',
       'lastSequence',
       'waitingEvents',
+      'resolvesAt',
     ],
     properties: {
       id: { type: 'string' },
       status: ref('IncidentStatus'),
+      resolvesAt: {
+        ...optionalInstant,
+        description: 'While `resolving`: when the quiet period ends and the incident resolves unless an alert fires.',
+      },
       severity: ref('Severity'),
       scope: { type: 'string' },
       services: { type: 'array', items: { type: 'string' } },

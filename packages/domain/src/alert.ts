@@ -5,6 +5,18 @@ import type { Scope } from './scope.js';
 export type AlertStatus = 'firing' | 'resolved';
 
 /**
+ * Where a complete Alertmanager notification listed the alert. Alertmanager lists every alert
+ * of its group in every notification, so an occurrence an earlier notification of the group
+ * listed as firing and a later one no longer lists has ended, even without a resolved report.
+ */
+export interface AlertListing {
+  /** The group: the sending Alertmanager's external URL, the receiver and the group key. */
+  readonly group: string;
+  /** How many alerts of the notification share this alert's record key; null when not said. */
+  readonly alertsWithKey: number | null;
+}
+
+/**
  * One alert as one notification reported it. Alertmanager re-sends the same alert many times
  * (every group_interval, from each HA peer, on each retry); `occurrenceId` is equal across all of
  * those copies, so consumers can de-duplicate.
@@ -24,6 +36,8 @@ export interface Alert {
   readonly generatorURL: string | null;
   /** When Sitrep received the notification, from the injected clock. */
   readonly receivedAt: Date;
+  /** Null when the notification was truncated (its listing is incomplete and proves nothing). */
+  readonly listing: AlertListing | null;
 }
 
 /**

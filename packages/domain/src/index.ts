@@ -1,5 +1,5 @@
 export { alertOccurrenceId } from './alert.js';
-export type { Alert, AlertStatus } from './alert.js';
+export type { Alert, AlertListing, AlertStatus } from './alert.js';
 export { changeId } from './change.js';
 export type { Change } from './change.js';
 export { systemClock } from './clock.js';
@@ -10,6 +10,7 @@ export type { Labels } from './labels.js';
 export { alertScope, scopeKey } from './scope.js';
 export type { Scope } from './scope.js';
 export {
+  ALERT_END_REASONS,
   classifySignal,
   Correlator,
   DEFAULT_CORRELATION_SETTINGS,
@@ -28,6 +29,7 @@ export {
 } from './correlation/index.js';
 export type {
   AlertAttached,
+  AlertEndReason,
   AlertResolved,
   CauseHint,
   CauseCandidate,
@@ -43,6 +45,7 @@ export type {
   IncidentOpened,
   IncidentReopened,
   IncidentResolved,
+  IncidentResolving,
   IncidentSummary,
   IncidentSummaryStatus,
   Severity,

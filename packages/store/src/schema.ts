@@ -76,7 +76,8 @@ export const SQL = {
   events:
     'SELECT id, incident_id, sequence, type, occurred_at, payload FROM incident_events WHERE incident_id = ? ORDER BY sequence',
   incident: `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ?`,
-  openIncidents: "SELECT services, severity FROM incidents WHERE status = 'open'",
+  // Not yet resolved: a resolving incident's quiet period may still end in another alert.
+  openIncidents: "SELECT services, severity FROM incidents WHERE status IN ('open', 'resolving')",
   insertEntry: `INSERT INTO timeline_entries (id, incident_id, kind, at, recorded_at, author, text, escalated_to)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   entries: `SELECT id, incident_id, kind, at, recorded_at, author, text, escalated_to FROM timeline_entries

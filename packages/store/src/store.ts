@@ -10,7 +10,7 @@ export interface StoredEvent {
 }
 
 /** An incident row's status, as stored (the recorder maps its IncidentStatus onto it). */
-export const INCIDENT_ROW_STATUSES = ['open', 'resolved', 'closed'] as const;
+export const INCIDENT_ROW_STATUSES = ['open', 'resolving', 'resolved', 'closed'] as const;
 export type IncidentRowStatus = (typeof INCIDENT_ROW_STATUSES)[number];
 
 /**

@@ -36,5 +36,6 @@ export function domainAlert(
     endsAt: timing.ends === undefined ? null : minute(timing.ends),
     generatorURL: source.generatorURL ?? null,
     receivedAt: minute(timing.received),
+    listing: null,
   };
 }

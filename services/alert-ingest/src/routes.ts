@@ -48,7 +48,7 @@ export function ingestRouter(deps: RouteDeps): Router {
         truncatedAlerts: webhook.truncatedAlerts,
       });
     }
-    const alerts = alertsFromWebhook(webhook, receivedAt, config.correlation.scopeLabels);
+    const alerts = alertsFromWebhook(webhook, receivedAt, config.correlation);
     await publish(
       topics.alerts,
       (trace) => alertMessages(alerts, webhook, config.correlation, trace),

@@ -9,6 +9,8 @@ export function rowStatus(status: IncidentStatus): IncidentRowStatus {
   switch (status) {
     case 'open':
       return 'open';
+    case 'resolving':
+      return 'resolving';
     case 'resolved':
       return 'resolved';
     case 'closed':
@@ -21,6 +23,8 @@ export function statusOfRow(status: IncidentRowStatus): IncidentStatus {
   switch (status) {
     case 'open':
       return 'open';
+    case 'resolving':
+      return 'resolving';
     case 'resolved':
       return 'resolved';
     case 'closed':

@@ -1,5 +1,3 @@
-import type { Alert } from '../alert.js';
-import { alertScope, type Scope } from '../scope.js';
 import type { Change } from '../change.js';
 import type { IncidentAlert, IncidentChange } from './incident-event.js';
 import type { SignalClass } from './signal.js';
@@ -7,8 +5,15 @@ import type { Severity } from './severity.js';
 
 export interface AlertSlot {
   alert: IncidentAlert;
-  /** endsAt of the resolved report; null while firing. */
+  /** When the occurrence ended (reported, replaced, left its group, or gone stale); null while firing. */
   endsAt: Date | null;
+  /** Receipt time of the latest report listing the occurrence as firing: staleness counts from here. */
+  lastSeenAt: Date;
+  /**
+   * When Sitrep concluded, without a report saying so, that the occurrence ended (it left its
+   * group's listing, or went stale). A later report listing it as firing proves that wrong.
+   */
+  presumedEndedAt: Date | null;
 }
 
 /**
@@ -53,21 +58,34 @@ export interface AlertCause {
   readonly since: Date;
 }
 
-export interface OrphanResolution {
-  readonly alert: Alert;
+/**
+ * The alerts one complete notification of an Alertmanager group listed, for one record key,
+ * while its records are still arriving: by fingerprint, the startsAt of a firing alert (null for
+ * a resolved one).
+ */
+export interface PendingListing {
+  readonly receivedAt: Date;
+  /** How many alerts of the notification share the key; null when the record did not say. */
+  readonly expected: number | null;
+  readonly listed: Map<string, Date | null>;
 }
 
 export interface CorrelatorState {
   readonly incidents: Map<string, IncidentState>;
   readonly recentChanges: Map<string, Change>;
-  /** Resolved reports seen before their firing report, by fingerprint and startsAt. */
-  readonly orphans: Map<string, OrphanResolution>;
+  /**
+   * Per Alertmanager group and record key (`group NUL key`), the firing occurrences (fingerprint
+   * to startsAt) its latest complete notification listed: one missing from the next has ended.
+   */
+  readonly listings: Map<string, Map<string, Date>>;
+  /** Notifications whose records are still arriving, by the same key. */
+  readonly pending: Map<string, PendingListing>;
   /** The stream's time: the latest receipt time seen. */
   now: Date;
 }
 
 export function emptyState(): CorrelatorState {
-  return { incidents: new Map(), recentChanges: new Map(), orphans: new Map(), now: new Date(0) };
+  return { incidents: new Map(), recentChanges: new Map(), listings: new Map(), pending: new Map(), now: new Date(0) };
 }
 
 // JSON-safe mirror of the state: dates as ISO strings, maps as arrays. Versioned so a stored
@@ -124,7 +142,13 @@ function reviveIncident(incident: LegacyIncident): IncidentState {
     alerts: new Map(
       incident.alerts.map(([fingerprint, slot]) => [
         fingerprint,
-        { alert: reviveIncidentAlert(slot.alert), endsAt: maybeDate(slot.endsAt) },
+        {
+          alert: reviveIncidentAlert(slot.alert),
+          endsAt: maybeDate(slot.endsAt),
+          // Snapshots from before staleness was tracked: the occurrence was last seen when attached.
+          lastSeenAt: date((slot as { lastSeenAt?: string }).lastSeenAt ?? slot.alert.receivedAt),
+          presumedEndedAt: maybeDate((slot as { presumedEndedAt?: string | null }).presumedEndedAt ?? null),
+        },
       ]),
     ),
     changes: incident.changes.map(reviveIncidentChange),
@@ -139,30 +163,31 @@ function reviveChange(change: Json<Change>): Change {
   return { ...change, at: date(change.at), receivedAt: date(change.receivedAt) };
 }
 
-/** Alerts in snapshots written before alerts carried their scope get it from their labels. */
-function reviveAlert(
-  alert: Omit<Json<Alert>, 'scope'> & { scope?: Json<Scope> },
-  scopeLabels: readonly string[],
-): Alert {
-  return {
-    ...alert,
-    scope: alert.scope ?? alertScope(alert.labels, scopeLabels),
-    startsAt: date(alert.startsAt),
-    endsAt: maybeDate(alert.endsAt),
-    receivedAt: date(alert.receivedAt),
-  };
-}
-
 /** Inverse of snapshotOf. */
-export function stateFromSnapshot(snapshot: CorrelatorSnapshot, scopeLabels: readonly string[]): CorrelatorState {
+export function stateFromSnapshot(snapshot: CorrelatorSnapshot): CorrelatorState {
   if ((snapshot.version as number) !== 1) {
     throw new Error(`unsupported correlator snapshot version ${String(snapshot.version)}`);
   }
-  const raw = snapshot.state;
+  // Snapshots from before group listings existed have none (and parked resolutions, `orphans`,
+  // which are now applied at once and so have nothing to restore).
+  const raw = snapshot.state as Omit<Json<CorrelatorState>, 'listings' | 'pending'> &
+    Partial<Pick<Json<CorrelatorState>, 'listings' | 'pending'>>;
   return {
     incidents: new Map(raw.incidents.map(([id, incident]) => [id, reviveIncident(incident)])),
     recentChanges: new Map(raw.recentChanges.map(([id, change]) => [id, reviveChange(change)])),
-    orphans: new Map(raw.orphans.map(([key, orphan]) => [key, { alert: reviveAlert(orphan.alert, scopeLabels) }])),
+    listings: new Map(
+      (raw.listings ?? []).map(([key, listed]) => [key, new Map(listed.map(([fp, startsAt]) => [fp, date(startsAt)]))]),
+    ),
+    pending: new Map(
+      (raw.pending ?? []).map(([key, pending]) => [
+        key,
+        {
+          receivedAt: date(pending.receivedAt),
+          expected: pending.expected,
+          listed: new Map(pending.listed.map(([fp, startsAt]) => [fp, maybeDate(startsAt)])),
+        },
+      ]),
+    ),
     now: date(raw.now),
   };
 }

@@ -1,28 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { Correlator } from './correlator.js';
 import { summariseIncidents } from './incident-summary.js';
-import { DependencyMap } from './dependency-map.js';
 import type { IncidentEvent } from './incident-event.js';
 import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings } from './settings.js';
 import {
-  at,
-  authErrors,
-  authLatency,
+  applyOutageInput,
   change,
   firing,
-  lbImbalance,
+  LB_OUTAGE,
+  lbOutageInputs,
+  lbOutageSettings,
+  minute as at,
   resolved,
   type AlertSpec,
-} from './timeline.fixture.js';
+} from '../testing/index.js';
 
 const MINUTE = 60_000;
-const withLbMap: CorrelationSettings = {
-  ...DEFAULT_CORRELATION_SETTINGS,
-  dependencies: new DependencyMap([
-    ['auth-lb', 'auth'],
-    ['auth', 'users-db'],
-  ]),
-};
+const { imbalance: lbImbalance, errors: authErrors, latency: authLatency } = LB_OUTAGE.alerts;
+/** The outage's dependency map: auth-lb -> auth -> users-db. */
+const withLbMap: CorrelationSettings = lbOutageSettings();
 
 /** Runs a stream through a fresh correlator; returns every event, in order. */
 function run(settings: CorrelationSettings, steps: ((c: Correlator) => IncidentEvent[])[]): IncidentEvent[] {
@@ -35,15 +31,10 @@ const ofType = <T extends IncidentEvent['type']>(events: IncidentEvent[], type: 
 
 const incidentsIn = (events: IncidentEvent[]) => new Set(events.map((event) => event.incidentId));
 
+/** The reference outage as it is received, then the clock around the end of its quiet period. */
 function referenceOutage(): ((c: Correlator) => IncidentEvent[])[] {
   return [
-    (c) => c.applyChange(change('auth-lb', 'config', 'lb weights 1:1:1 -> 5:1:1', -4, -4)),
-    (c) => c.applyAlert(firing(lbImbalance, 1)),
-    (c) => c.applyAlert(firing(authErrors, 3.5)),
-    (c) => c.applyAlert(firing(authLatency, 4.5)),
-    (c) => c.applyAlert(resolved(authErrors, 31, 31.5)),
-    (c) => c.applyAlert(resolved(authLatency, 32, 32.5)),
-    (c) => c.applyAlert(resolved(lbImbalance, 30, 33)),
+    ...lbOutageInputs().map((input) => (c: Correlator) => applyOutageInput(c, input)),
     (c) => c.tick(at(37.9)),
     (c) => c.tick(at(38)),
   ];
@@ -155,12 +146,13 @@ describe('Correlator: grouping', () => {
     expect(correlator.applyAlert(firing(authErrors, 8.5))).toEqual([]);
     expect(correlator.applyAlert(resolved(authErrors, 10, 10.5)).map((event) => event.type)).toEqual([
       'incident.alert_resolved',
+      'incident.resolving',
     ]);
     expect(correlator.applyAlert(resolved(authErrors, 10, 10.6))).toEqual([]);
     expect(correlator.applyAlert(firing(authErrors, 10.7))).toEqual([]);
   });
 
-  it('matches a resolved report that arrived before its firing report (out of order within the skew)', () => {
+  it('applies a resolved report that overtook its firing report as fired and resolved; the firing copy is a repeat', () => {
     const events = run({ ...withLbMap, quietPeriodMs: 0 }, [
       (c) => c.applyAlert(resolved(authErrors, 9, 10)),
       (c) => c.applyAlert(firing(authErrors, 10.2)),
@@ -170,8 +162,10 @@ describe('Correlator: grouping', () => {
       'incident.alert_attached',
       'incident.cause_ranked',
       'incident.alert_resolved',
+      'incident.resolving',
       'incident.resolved',
     ]);
+    expect(ofType(events, 'incident.alert_resolved')[0]?.data).toMatchObject({ endsAt: at(9), reason: 'resolved' });
   });
 });
 
@@ -218,7 +212,8 @@ describe('Correlator: lifecycle', () => {
   it('reports when the next quiet period ends, for the service timer', () => {
     const correlator = new Correlator(withLbMap);
     correlator.applyAlert(firing(authErrors, 3.5));
-    expect(correlator.nextDeadline()).toBeNull();
+    // While it fires, the only deadline is when it would go stale without a repeat.
+    expect(correlator.nextDeadline()).toEqual(at(3.5 + 12 * 60));
     correlator.applyAlert(resolved(authErrors, 10, 10.5));
     expect(correlator.nextDeadline()).toEqual(at(15.5));
     expect(correlator.openIncidentCount()).toBe(1);
@@ -356,9 +351,10 @@ describe('Correlator: occurrences replaced without a resolution', () => {
       'incident.alert_resolved',
       'incident.alert_attached',
       'incident.alert_resolved',
+      'incident.resolving',
       'incident.resolved',
     ]);
-    expect(ofType(events, 'incident.alert_resolved')[0]?.data.endsAt).toEqual(at(20));
+    expect(ofType(events, 'incident.alert_resolved')[0]?.data).toMatchObject({ endsAt: at(20), reason: 'replaced' });
   });
 
   it('ends the old occurrence in a frozen incident and lets the frozen incident resolve', () => {

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Alert } from '../alert.js';
+import { alertOccurrenceId, type Alert } from '../alert.js';
 import type { Change } from '../change.js';
-import type { IncidentAlert, IncidentChange, IncidentEvent, IncidentEventType } from './incident-event.js';
+import { GroupListings, LISTING_GRACE_MS, type ListingEnd } from './group-listings.js';
+import type {
+  AlertEndReason,
+  IncidentAlert,
+  IncidentChange,
+  IncidentEvent,
+  IncidentEventType,
+} from './incident-event.js';
+import { MinHeap } from './min-heap.js';
 import { candidateKey, rankCandidates } from './probable-cause.js';
 import { higherSeverity, severityOf } from './severity.js';
 import type { CorrelationSettings } from './settings.js';
@@ -16,7 +24,6 @@ import {
   type CorrelatorSnapshot,
   type CorrelatorState,
   type IncidentState,
-  type OrphanResolution,
 } from './correlator-state.js';
 import { scopeKey, type Scope } from '../scope.js';
 
@@ -32,6 +39,14 @@ function eventId(incidentId: string, sequence: number): string {
 function incidentIdFor(alert: Alert): string {
   const seed = `${alert.occurrenceId}\u0000${alert.receivedAt.toISOString()}`;
   return `inc_${createHash('sha256').update(seed).digest('hex').slice(0, 20)}`;
+}
+
+/** When an occurrence, last seen at `seen`, goes stale; checked against the state when due. */
+interface StaleDeadline {
+  readonly due: number;
+  readonly fingerprint: string;
+  readonly startsAt: number;
+  readonly seen: number;
 }
 
 /** Code-unit order: unlike localeCompare, the same on every host. */
@@ -61,12 +76,17 @@ export class Correlator {
     private readonly settings: CorrelationSettings,
     snapshot?: CorrelatorSnapshot,
   ) {
-    this.state = snapshot ? stateFromSnapshot(snapshot, settings.scopeLabels) : emptyState();
+    this.state = snapshot ? stateFromSnapshot(snapshot) : emptyState();
     this.index = IncidentIndex.build(this.state.incidents.values(), settings.dependencies);
+    this.listingsOf = new GroupListings(this.state.listings, this.state.pending);
+    this.rebuildStaleDeadlines();
   }
 
   /** Lookups derived from the state (never stored): a record costs O(its incident), not O(all). */
   private readonly index: IncidentIndex;
+  private readonly listingsOf: GroupListings;
+  /** When each open occurrence goes stale; derived from the state, entries checked when due. */
+  private readonly staleDeadlines = new MinHeap<StaleDeadline>();
 
   /**
    * Everything the correlator knows, as JSON-safe data: restoring it (new Correlator(settings,
@@ -84,10 +104,6 @@ export class Correlator {
     return this.state.recentChanges;
   }
 
-  private get orphans(): Map<string, OrphanResolution> {
-    return this.state.orphans;
-  }
-
   private get now(): Date {
     return this.state.now;
   }
@@ -101,9 +117,14 @@ export class Correlator {
     return this.index.openCount();
   }
 
+  /** Incidents whose alerts have all ended, in their quiet period. */
+  resolvingIncidentCount(): number {
+    return this.index.resolvingIncidents().length;
+  }
+
   /** The earliest time at which tick() would emit something, for the service's timer. */
   nextDeadline(): Date | null {
-    if (this.deadline === undefined) {
+    if (this.quietDeadline === undefined) {
       let next: Date | null = null;
       for (const incident of this.index.resolvingIncidents()) {
         if (incident.quietSince) {
@@ -111,31 +132,37 @@ export class Correlator {
           if (next === null || due < next) next = due;
         }
       }
-      this.deadline = next;
+      this.quietDeadline = next;
     }
-    return this.deadline;
+    const candidates = [this.quietDeadline, this.listingsOf.nextDue(), this.nextStaleDeadline()];
+    return candidates.reduce<Date | null>(
+      (next, due) => (due !== null && (next === null || due < next) ? due : next),
+      null,
+    );
   }
 
-  /** Cached nextDeadline(); undefined when an incident entered or left its quiet period since. */
-  private deadline: Date | null | undefined;
+  /** Cached earliest quiet-period end; undefined when an incident entered or left its quiet period since. */
+  private quietDeadline: Date | null | undefined;
   /** Stream time of the last memory clean-up; pruning decides nothing, so it need not be exact. */
   private lastPrune = 0;
 
+  /**
+   * The stream is over: lets run out what follows from what was received (notifications still
+   * arriving complete, quiet periods end), and nothing later. An alert still firing stays firing,
+   * unless it would have gone stale by then.
+   */
+  finish(): IncidentEvent[] {
+    const horizon = this.now.getTime() + LISTING_GRACE_MS + this.settings.quietPeriodMs;
+    const events: IncidentEvent[] = [];
+    for (let due = this.nextDeadline(); due !== null && due.getTime() <= horizon; due = this.nextDeadline()) {
+      events.push(...this.tick(due));
+    }
+    return events;
+  }
+
   tick(now: Date): IncidentEvent[] {
     if (now > this.now) this.now = now;
-    const events: IncidentEvent[] = [];
-    const deadline = this.nextDeadline();
-    if (deadline !== null && deadline <= this.now) {
-      for (const incident of this.index.resolvingIncidents()) {
-        if (!incident.quietSince) continue;
-        const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
-        if (due > this.now) continue;
-        this.setStatus(incident, 'resolved');
-        incident.quietPeriodEndedAt = due;
-        incident.resolvedAt = this.latestEnd(incident);
-        events.push(this.emit(incident, 'incident.resolved', due, { resolvedAt: incident.resolvedAt }));
-      }
-    }
+    const events = [...this.endListed(this.listingsOf.due(this.now)), ...this.endStale(), ...this.endQuietPeriods()];
     if (this.now.getTime() - this.lastPrune >= 60_000) {
       this.lastPrune = this.now.getTime();
       this.prune();
@@ -143,16 +170,38 @@ export class Correlator {
     return events;
   }
 
+  /** Resolves every incident whose quiet period has run out by now. */
+  private endQuietPeriods(): IncidentEvent[] {
+    const events: IncidentEvent[] = [];
+    const deadline = this.quietDeadline === undefined ? this.nextDeadline() : this.quietDeadline;
+    if (deadline === null || deadline > this.now) return events;
+    for (const incident of this.index.resolvingIncidents()) {
+      if (!incident.quietSince) continue;
+      const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
+      if (due > this.now) continue;
+      this.setStatus(incident, 'resolved');
+      incident.quietPeriodEndedAt = due;
+      incident.resolvedAt = this.latestEnd(incident);
+      events.push(this.emit(incident, 'incident.resolved', due, { resolvedAt: incident.resolvedAt }));
+    }
+    return events;
+  }
+
   private setStatus(incident: IncidentState, status: CorrelatorIncidentStatus): void {
     if (incident.status === status) return;
-    if (incident.status === 'resolving' || status === 'resolving') this.deadline = undefined;
+    if (incident.status === 'resolving' || status === 'resolving') this.quietDeadline = undefined;
     this.index.setStatus(incident, status);
   }
 
   applyAlert(alert: Alert): IncidentEvent[] {
-    const events = this.tick(alert.receivedAt);
-    if (alert.status === 'resolved') return [...events, ...this.resolveAlert(alert)];
-    return [...events, ...this.fireAlert(alert)];
+    const key = this.settings.dependencies.component(alert.scope.service);
+    return [
+      ...this.tick(alert.receivedAt),
+      ...this.endListed(this.listingsOf.note(alert, key)),
+      ...(alert.status === 'resolved' ? this.resolveAlert(alert) : this.fireAlert(alert)),
+      ...this.endListed(this.listingsOf.completeIfWhole(alert, key)),
+      ...this.endQuietPeriods(),
+    ];
   }
 
   /**
@@ -174,10 +223,19 @@ export class Correlator {
     const owner = this.incidentOf(alert.fingerprint);
     if (owner) {
       const slot = owner.alerts.get(alert.fingerprint) as AlertSlot;
-      const sameOccurrence = slot.alert.startsAt.getTime() === alert.startsAt.getTime();
-      // A repeat, an HA copy, or a late firing copy of an occurrence already resolved: nothing new.
-      if (sameOccurrence) return [];
-      if (alert.startsAt < slot.alert.startsAt) return [];
+      if (slot.alert.startsAt.getTime() === alert.startsAt.getTime()) {
+        if (slot.endsAt === null) {
+          // A repeat or an HA copy: the occurrence is still firing, which staleness counts from.
+          this.seen(slot, alert.receivedAt);
+          return [];
+        }
+        // A late firing copy of an occurrence that ended: nothing new, unless Sitrep only
+        // presumed the end and this report, received after, says it still fires.
+        if (slot.presumedEndedAt === null || alert.receivedAt <= slot.presumedEndedAt) return [];
+      } else if (alert.startsAt < slot.alert.startsAt) {
+        // An older occurrence, already replaced by the one the incident holds.
+        return [];
+      }
       if (owner.status === 'resolved') {
         const reopenUntil = (owner.quietPeriodEndedAt?.getTime() ?? 0) + this.settings.reopenWindowMs;
         if (alert.receivedAt.getTime() <= reopenUntil) return this.reopen(owner, alert, scope);
@@ -186,7 +244,7 @@ export class Correlator {
         // (Alertmanager skips it when the alert fires again within one group interval).
         if (!this.isFrozen(owner))
           return [...this.endReplaced(owner, slot, alert), ...this.attach(owner, alert, scope)];
-        const ended = this.markResolved(owner, slot, { ...alert, status: 'resolved', endsAt: alert.startsAt });
+        const ended = this.markEnded(owner, slot, alert.startsAt, alert.receivedAt, 'replaced');
         const target = this.findJoinable(scope);
         return [...ended, ...(target ? this.attach(target, alert, scope) : this.open(alert, scope))];
       } else if (!this.isFrozen(owner)) {
@@ -201,33 +259,135 @@ export class Correlator {
   private resolveAlert(alert: Alert): IncidentEvent[] {
     const owner = this.incidentOf(alert.fingerprint);
     const slot = owner?.alerts.get(alert.fingerprint);
-    if (!owner || !slot || slot.alert.startsAt.getTime() !== alert.startsAt.getTime()) {
-      // Possibly ahead of its firing report; keep it briefly so the pair still matches.
-      this.orphans.set(`${alert.fingerprint}\u0000${alert.startsAt.toISOString()}`, { alert });
-      return [];
+    if (owner && slot) {
+      if (slot.alert.startsAt.getTime() === alert.startsAt.getTime()) {
+        if (slot.endsAt !== null) return [];
+        return this.markEnded(owner, slot, alert.endsAt ?? alert.receivedAt, alert.receivedAt, 'resolved');
+      }
+      // The resolution of an older occurrence than the one the incident holds: already over.
+      if (alert.startsAt < slot.alert.startsAt) return [];
     }
-    if (slot.endsAt !== null) return [];
-    return this.markResolved(owner, slot, alert);
+    // An occurrence never seen firing: it fired and resolved between two notifications of its
+    // group (Alertmanager replaced the firing one Sitrep knew, and may send only this), or an
+    // HA peer's resolution overtook the firing copy. Either way it fired: apply it as fired and
+    // resolved; a firing copy arriving later is then a repeat of an ended occurrence.
+    const firing: Alert = {
+      ...alert,
+      status: 'firing',
+      occurrenceId: alertOccurrenceId(alert.fingerprint, alert.startsAt, 'firing'),
+      endsAt: null,
+    };
+    const events = this.fireAlert(firing);
+    const holder = this.incidentOf(alert.fingerprint);
+    const held = holder?.alerts.get(alert.fingerprint);
+    if (holder && held?.endsAt === null && held.alert.startsAt.getTime() === alert.startsAt.getTime()) {
+      events.push(...this.markEnded(holder, held, alert.endsAt ?? alert.receivedAt, alert.receivedAt, 'resolved'));
+    }
+    return events;
   }
 
-  private markResolved(incident: IncidentState, slot: AlertSlot, alert: Alert): IncidentEvent[] {
-    const endsAt = alert.endsAt ?? alert.receivedAt;
+  /**
+   * Ends one occurrence: `endsAt` when it ended, `at` when Sitrep learned it (stream time). The
+   * last occurrence of an incident to end starts its quiet period.
+   */
+  private markEnded(
+    incident: IncidentState,
+    slot: AlertSlot,
+    endsAt: Date,
+    at: Date,
+    reason: AlertEndReason,
+  ): IncidentEvent[] {
     slot.endsAt = endsAt;
+    slot.presumedEndedAt = reason === 'not_in_group' || reason === 'stale' ? at : null;
     const events: IncidentEvent[] = [
-      this.emit(incident, 'incident.alert_resolved', alert.receivedAt, {
+      this.emit(incident, 'incident.alert_resolved', at, {
         alertId: slot.alert.alertId,
-        fingerprint: alert.fingerprint,
+        fingerprint: slot.alert.fingerprint,
         endsAt,
-        receivedAt: alert.receivedAt,
+        receivedAt: at,
+        reason,
       }),
     ];
     this.index.alertResolved(incident);
     if (this.index.firingCount(incident) === 0) {
-      incident.quietSince = alert.receivedAt;
+      incident.quietSince = at;
       this.setStatus(incident, 'resolving');
-      events.push(...this.tick(alert.receivedAt));
+      events.push(
+        this.emit(incident, 'incident.resolving', at, {
+          resolvesAt: new Date(at.getTime() + this.settings.quietPeriodMs),
+        }),
+      );
     }
     return events;
+  }
+
+  /** Occurrences a complete notification of their group no longer listed. */
+  private endListed(ends: readonly ListingEnd[]): IncidentEvent[] {
+    const events: IncidentEvent[] = [];
+    for (const end of ends) {
+      const owner = this.incidentOf(end.fingerprint);
+      const slot = owner?.alerts.get(end.fingerprint);
+      if (!owner || slot?.endsAt !== null || slot.alert.startsAt.getTime() !== end.startsAt.getTime()) continue;
+      events.push(...this.markEnded(owner, slot, end.at, end.at, 'not_in_group'));
+    }
+    return events;
+  }
+
+  private seen(slot: AlertSlot, at: Date): void {
+    if (at <= slot.lastSeenAt) return;
+    slot.lastSeenAt = at;
+    this.staleDeadlines.push(this.staleDeadlineOf(slot));
+  }
+
+  private staleDeadlineOf(slot: AlertSlot): StaleDeadline {
+    return {
+      due: slot.lastSeenAt.getTime() + this.settings.staleAfterMs,
+      fingerprint: slot.alert.fingerprint,
+      startsAt: slot.alert.startsAt.getTime(),
+      seen: slot.lastSeenAt.getTime(),
+    };
+  }
+
+  private nextStaleDeadline(): Date | null {
+    for (let top = this.staleDeadlines.peek(); top !== undefined; top = this.staleDeadlines.peek()) {
+      if (this.staleSlot(top)) return new Date(top.due);
+      this.staleDeadlines.pop();
+    }
+    return null;
+  }
+
+  /** The occurrence a deadline is for, if it is still firing and was not seen since. */
+  private staleSlot(deadline: StaleDeadline): { incident: IncidentState; slot: AlertSlot } | undefined {
+    const incident = this.incidentOf(deadline.fingerprint);
+    const slot = incident?.alerts.get(deadline.fingerprint);
+    if (!incident || slot?.endsAt !== null) return undefined;
+    if (slot.alert.startsAt.getTime() !== deadline.startsAt || slot.lastSeenAt.getTime() !== deadline.seen)
+      return undefined;
+    return { incident, slot };
+  }
+
+  /** Occurrences no notification listed for the stale window: their resolution was lost. */
+  private endStale(): IncidentEvent[] {
+    const events: IncidentEvent[] = [];
+    for (let top = this.staleDeadlines.peek(); top !== undefined && top.due <= this.now.getTime();) {
+      this.staleDeadlines.pop();
+      const stale = this.staleSlot(top);
+      if (stale) {
+        events.push(...this.markEnded(stale.incident, stale.slot, stale.slot.lastSeenAt, new Date(top.due), 'stale'));
+      }
+      top = this.staleDeadlines.peek();
+    }
+    return events;
+  }
+
+  private rebuildStaleDeadlines(): void {
+    const deadlines: StaleDeadline[] = [];
+    for (const incident of this.incidents.values()) {
+      for (const slot of incident.alerts.values()) {
+        if (slot.endsAt === null) deadlines.push(this.staleDeadlineOf(slot));
+      }
+    }
+    this.staleDeadlines.reset(deadlines);
   }
 
   private incidentOf(fingerprint: string): IncidentState | undefined {
@@ -249,6 +409,7 @@ export class Correlator {
         fingerprint: alert.fingerprint,
         endsAt: alert.startsAt,
         receivedAt: alert.receivedAt,
+        reason: 'replaced',
       }),
     ];
   }
@@ -348,7 +509,8 @@ export class Correlator {
 
   private attach(incident: IncidentState, alert: Alert, scope: Scope, prepared?: IncidentAlert): IncidentEvent[] {
     const incidentAlert = prepared ?? this.toIncidentAlert(alert, scope);
-    const slot: AlertSlot = { alert: incidentAlert, endsAt: null };
+    const slot: AlertSlot = { alert: incidentAlert, endsAt: null, lastSeenAt: alert.receivedAt, presumedEndedAt: null };
+    this.staleDeadlines.push(this.staleDeadlineOf(slot));
     this.index.alertAttached(incident, incident.alerts.get(alert.fingerprint), alert.fingerprint);
     incident.alerts.set(alert.fingerprint, slot);
     if (!incident.services.includes(scope.service)) incident.services.push(scope.service);
@@ -380,19 +542,6 @@ export class Correlator {
     if (startedEarlier || incident.alerts.size === 1)
       events.push(...this.attachRelevantChanges(incident, alert.receivedAt, false));
     events.push(...this.rerank(incident, alert.receivedAt));
-    // Its resolved report may already have arrived (out of order).
-    const orphanKey = `${alert.fingerprint}\u0000${alert.startsAt.toISOString()}`;
-    const orphan = this.orphans.get(orphanKey);
-    // Checked here, not left to pruning, so results do not depend on when memory was cleaned.
-    if (orphan && orphan.alert.receivedAt.getTime() + this.settings.outOfOrderSkewMs >= this.now.getTime()) {
-      this.orphans.delete(orphanKey);
-      events.push(
-        ...this.markResolved(incident, slot, {
-          ...orphan.alert,
-          receivedAt: later(orphan.alert.receivedAt, alert.receivedAt),
-        }),
-      );
-    }
     return events;
   }
 
@@ -475,8 +624,7 @@ export class Correlator {
         this.recentChanges.delete(id);
       }
     }
-    for (const [key, orphan] of this.orphans) {
-      if (orphan.alert.receivedAt.getTime() + this.settings.outOfOrderSkewMs < now) this.orphans.delete(key);
-    }
+    // Deadlines of occurrences that were seen again or ended pile up; drop them now and then.
+    if (this.staleDeadlines.size > 2 * this.index.firingTotal() + 1024) this.rebuildStaleDeadlines();
   }
 }

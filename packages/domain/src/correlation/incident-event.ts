@@ -64,9 +64,25 @@ export type IncidentOpened = EventBase<
   }
 >;
 export type AlertAttached = EventBase<'incident.alert_attached', { readonly alert: IncidentAlert }>;
+/**
+ * How Sitrep knows an alert occurrence ended: Alertmanager `resolved` it; a newer occurrence of
+ * the same alert `replaced` it (Alertmanager sends no resolution for an alert that fires again
+ * before its group's next notification); a complete notification of its group no longer listed
+ * it (`not_in_group`: resolved without send_resolved, or silenced); or no notification repeated
+ * it for the stale window (`stale`: its resolution was lost).
+ */
+export const ALERT_END_REASONS = ['resolved', 'replaced', 'not_in_group', 'stale'] as const;
+export type AlertEndReason = (typeof ALERT_END_REASONS)[number];
+
 export type AlertResolved = EventBase<
   'incident.alert_resolved',
-  { readonly alertId: string; readonly fingerprint: string; readonly endsAt: Date; readonly receivedAt: Date }
+  {
+    readonly alertId: string;
+    readonly fingerprint: string;
+    readonly endsAt: Date;
+    readonly receivedAt: Date;
+    readonly reason: AlertEndReason;
+  }
 >;
 export type ChangeAttached = EventBase<'incident.change_attached', { readonly change: IncidentChange }>;
 export type SeverityChanged = EventBase<
@@ -74,6 +90,11 @@ export type SeverityChanged = EventBase<
   { readonly from: Severity; readonly to: Severity }
 >;
 export type CauseRanked = EventBase<'incident.cause_ranked', { readonly hints: readonly CauseHint[] }>;
+/**
+ * Every alert has ended and the quiet period runs: resolved at `resolvesAt` unless an alert fires
+ * again before (then the incident is open again, without a new incident).
+ */
+export type IncidentResolving = EventBase<'incident.resolving', { readonly resolvesAt: Date }>;
 export type IncidentResolved = EventBase<'incident.resolved', { readonly resolvedAt: Date }>;
 export type IncidentReopened = EventBase<'incident.reopened', { readonly byAlertFingerprint: string }>;
 
@@ -84,6 +105,7 @@ export type IncidentEvent =
   | ChangeAttached
   | SeverityChanged
   | CauseRanked
+  | IncidentResolving
   | IncidentResolved
   | IncidentReopened;
 

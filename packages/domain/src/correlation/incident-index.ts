@@ -64,6 +64,13 @@ export class IncidentIndex {
     this.firing.set(incident, Math.max(0, this.firingCount(incident) - 1));
   }
 
+  /** Firing occurrences over every incident. */
+  firingTotal(): number {
+    let total = 0;
+    for (const count of this.firing.values()) total += count;
+    return total;
+  }
+
   firingCount(incident: IncidentState): number {
     return this.firing.get(incident) ?? 0;
   }

@@ -3,11 +3,11 @@ import type { Severity } from './severity.js';
 import type { SignalClass } from './signal.js';
 
 /**
- * An incident's status as its events tell it: `resolved` from incident.resolved until an
- * incident.reopened. The correlator's own CorrelatorIncidentStatus reaches readers only through
+ * An incident's status as its events tell it: `resolving` from incident.resolving until an
+ * alert attaches again (back to `open`) or incident.resolved; `resolved` until incident.reopened. The correlator's own CorrelatorIncidentStatus reaches readers only through
  * those events; the recorder's IncidentStatus adds what people recorded.
  */
-export type IncidentSummaryStatus = 'open' | 'resolved';
+export type IncidentSummaryStatus = 'open' | 'resolving' | 'resolved';
 
 /** An incident as its events describe it: what replay prints and what the recorder starts from. */
 export interface IncidentSummary {
@@ -21,6 +21,8 @@ export interface IncidentSummary {
   readonly startedAt: Date;
   readonly detectedAt: Date;
   readonly resolvedAt: Date | null;
+  /** While resolving: when the quiet period ends and the incident resolves, unless an alert fires. */
+  readonly resolvesAt: Date | null;
   /** Distinct alert occurrences attached. */
   readonly alertCount: number;
   readonly changes: readonly IncidentChange[];
@@ -48,6 +50,7 @@ export function foldIncident(summary: IncidentSummary | undefined, event: Incide
       startedAt: event.data.startedAt,
       detectedAt: event.data.detectedAt,
       resolvedAt: null,
+      resolvesAt: null,
       alertCount: 0,
       changes: [],
       probableCause: [],
@@ -66,6 +69,8 @@ export function foldIncident(summary: IncidentSummary | undefined, event: Incide
         signals: summary.signals.includes(alert.signal) ? summary.signals : [...summary.signals, alert.signal],
         startedAt: alert.startsAt < summary.startedAt ? alert.startsAt : summary.startedAt,
         alertCount: summary.alertCount + 1,
+        // An alert firing during the quiet period keeps the incident open.
+        ...(summary.status === 'resolving' ? { status: 'open', resolvesAt: null } : {}),
       };
     }
     case 'incident.alert_resolved':
@@ -76,8 +81,10 @@ export function foldIncident(summary: IncidentSummary | undefined, event: Incide
       return { ...next, severity: event.data.to };
     case 'incident.cause_ranked':
       return { ...next, probableCause: event.data.hints };
+    case 'incident.resolving':
+      return { ...next, status: 'resolving', resolvesAt: event.data.resolvesAt };
     case 'incident.resolved':
-      return { ...next, status: 'resolved', resolvedAt: event.data.resolvedAt };
+      return { ...next, status: 'resolved', resolvedAt: event.data.resolvedAt, resolvesAt: null };
     case 'incident.reopened':
       return { ...next, status: 'open', resolvedAt: null };
   }

@@ -1,8 +1,10 @@
 export { Correlator } from './correlator.js';
 export type { CorrelatorIncidentStatus, CorrelatorSnapshot } from './correlator-state.js';
 export { DependencyMap } from './dependency-map.js';
+export { ALERT_END_REASONS } from './incident-event.js';
 export type {
   AlertAttached,
+  AlertEndReason,
   AlertResolved,
   CauseHint,
   CauseRanked,
@@ -14,6 +16,7 @@ export type {
   IncidentOpened,
   IncidentReopened,
   IncidentResolved,
+  IncidentResolving,
   SeverityChanged,
 } from './incident-event.js';
 export { foldIncident, summariseIncidents } from './incident-summary.js';

@@ -25,6 +25,11 @@ export interface CorrelationSettings {
   readonly changeLookbackMs: number;
   /** A resolved report may arrive before its firing report (HA peers); kept this long. */
   readonly outOfOrderSkewMs: number;
+  /**
+   * An occurrence no notification listed as firing for this long has ended (its resolution was
+   * lost). Alertmanager repeats firing groups every repeat_interval: keep this a few times that.
+   */
+  readonly staleAfterMs: number;
 }
 
 const MINUTE = 60_000;
@@ -40,4 +45,6 @@ export const DEFAULT_CORRELATION_SETTINGS: CorrelationSettings = {
   maxIncidentAgeMs: 24 * 60 * MINUTE,
   changeLookbackMs: 30 * MINUTE,
   outOfOrderSkewMs: 5 * MINUTE,
+  // Three times Alertmanager's default repeat_interval (4h).
+  staleAfterMs: 3 * 4 * 60 * MINUTE,
 };

@@ -6,11 +6,12 @@ import { incidentImpact, type IncidentImpact } from './impact.js';
 import { buildTimeline } from './timeline.js';
 
 /**
- * Where an incident stands once people's entries count: `resolved` by every alert resolving or
- * by a person, `closed` when a person closed it (the follow-up is done). Built from the events'
- * IncidentSummaryStatus and the entries by incidentStatus().
+ * Where an incident stands once people's entries count: `resolving` while every alert has ended
+ * and the quiet period runs, `resolved` by every alert resolving or by a person, `closed` when a
+ * person closed it (the follow-up is done). Built from the events' IncidentSummaryStatus and the
+ * entries by incidentStatus().
  */
-export const INCIDENT_STATUSES = ['open', 'resolved', 'closed'] as const;
+export const INCIDENT_STATUSES = ['open', 'resolving', 'resolved', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** Everything the recorder knows about one incident: what the API, reports and postmortems read. */
@@ -23,9 +24,10 @@ export interface IncidentRecord {
   readonly timeline: readonly TimelineEntry[];
 }
 
-export function incidentStatus(moments: IncidentMoments): IncidentStatus {
+export function incidentStatus(summary: IncidentSummary, moments: IncidentMoments): IncidentStatus {
   if (moments.closedAt !== null) return 'closed';
-  return moments.resolvedAt === null ? 'open' : 'resolved';
+  if (moments.resolvedAt !== null) return 'resolved';
+  return summary.status === 'resolving' ? 'resolving' : 'open';
 }
 
 /**
@@ -42,7 +44,7 @@ export function recordIncident(
   const moments = incidentMoments(summary, events, entries);
   return {
     summary,
-    status: incidentStatus(moments),
+    status: incidentStatus(summary, moments),
     moments,
     durations: incidentDurations(moments, now),
     impact: incidentImpact(events, { from: moments.startedAt, to: moments.resolvedAt ?? now }),

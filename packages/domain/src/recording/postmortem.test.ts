@@ -5,11 +5,10 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at } from '../correlation/timeline.fixture.js';
 import type { HumanEntry, HumanEntryKind } from './entries.js';
-import { outageEvents } from './outage.fixture.js';
 import { recordIncident, type IncidentRecord } from './incident-record.js';
 import { humanDuration, isValidTimeZone, renderPostmortem } from './postmortem.js';
+import { lbOutageEvents, minute as at } from '../testing/index.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '__golden__');
 
@@ -23,7 +22,8 @@ function golden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
-const outage = outageEvents;
+/** The reference outage's events; `resolve: false` watches it only until minute 10, still open. */
+const outage = (resolve = true) => lbOutageEvents(resolve ? {} : { until: 10 });
 
 let counter = 0;
 function entry(kind: HumanEntryKind, minute: number, text: string, extra: Partial<HumanEntry> = {}): HumanEntry {

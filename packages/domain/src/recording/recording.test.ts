@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { Correlator } from '../correlation/correlator.js';
 import type { IncidentEvent } from '../correlation/incident-event.js';
 import { summariseIncidents } from '../correlation/incident-summary.js';
-import { at, authErrors, authLatency, firing, resolved } from '../correlation/timeline.fixture.js';
+import { firing, LB_OUTAGE, lbOutageEvents, lbOutageSettings, minute as at, resolved } from '../testing/index.js';
 import type { HumanEntry, HumanEntryKind } from './entries.js';
-import { outageEvents, outageSettings } from './outage.fixture.js';
 import { incidentDurations, incidentMoments } from './durations.js';
 import { incidentImpact } from './impact.js';
 import { durationStats, reliabilityReport } from './reliability.js';
 import { buildTimeline } from './timeline.js';
 
-const settings = outageSettings;
-const outage = outageEvents;
+const settings = lbOutageSettings();
+const { errors: authErrors, latency: authLatency } = LB_OUTAGE.alerts;
+/** The reference outage's events; `resolve: false` watches it only until minute 10, still open. */
+const outage = (resolve = true) => lbOutageEvents(resolve ? {} : { until: 10 });
 
 let counter = 0;
 function entry(kind: HumanEntryKind, minute: number, extra: Partial<HumanEntry> = {}): HumanEntry {

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Correlator } from '../correlation/correlator.js';
-import { DependencyMap } from '../correlation/dependency-map.js';
 import type { IncidentAlert, IncidentEvent } from '../correlation/incident-event.js';
-import { DEFAULT_CORRELATION_SETTINGS } from '../correlation/settings.js';
-import { at, authErrors, authLatency, firing, lbImbalance, resolved } from '../correlation/timeline.fixture.js';
+import { lbOutageEvents, minute as at } from '../testing/index.js';
 import { incidentImpact } from './impact.js';
 import { expressionFromGeneratorUrl, impactFromSeries, type Series } from './series-impact.js';
 
-const settings = { ...DEFAULT_CORRELATION_SETTINGS, dependencies: new DependencyMap([['auth-lb', 'auth']]) };
 const minute = 60_000;
 
-/** Imbalance from 0, errors (31 %) from 3, latency from 4, all resolved by 32. */
-function outage(): IncidentEvent[] {
-  const c = new Correlator(settings);
-  return [
-    ...c.applyAlert(firing(lbImbalance, 1)),
-    ...c.applyAlert(firing(authErrors, 3.5)),
-    ...c.applyAlert(firing(authLatency, 4.5)),
-    ...c.applyAlert(resolved(authErrors, 30, 30.5)),
-    ...c.applyAlert(resolved(authLatency, 31, 31.5)),
-    ...c.applyAlert(resolved(lbImbalance, 32, 33)),
-  ];
-}
+/** The reference outage: imbalance from 0, errors (31 %) from 3, latency from 4, all resolved by 32. */
+const outage = (): IncidentEvent[] => lbOutageEvents();
 
 function alertNamed(events: readonly IncidentEvent[], alertname: string): IncidentAlert {
   for (const event of events) {

@@ -1,4 +1,4 @@
-import type { IncidentAlert, IncidentEvent } from '../correlation/incident-event.js';
+import type { AlertEndReason, IncidentAlert, IncidentEvent } from '../correlation/incident-event.js';
 import { describeSignal } from '../correlation/signal.js';
 import type { HumanEntry, TimelineEntry } from './entries.js';
 
@@ -9,6 +9,14 @@ function valueText(alert: IncidentAlert): string {
   // Prometheus values come with float noise (2.2500000000000004): four significant digits say it.
   return `, value ${Number(alert.value.toPrecision(4))}`;
 }
+
+/** Why an alert ended when Alertmanager did not say so itself. */
+const END_REASON_TEXT: Readonly<Record<AlertEndReason, string>> = {
+  resolved: '',
+  replaced: ' (it fired again, as a new occurrence)',
+  not_in_group: ": no longer in Alertmanager's group (resolved without a notification, or silenced)",
+  stale: ': no notification listed it for the stale window (its resolution was lost)',
+};
 
 /**
  * The entries Sitrep writes by itself. Alert entries are placed when the alert's condition
@@ -34,6 +42,8 @@ export function automaticEntries(events: readonly IncidentEvent[]): TimelineEntr
         break;
       case 'incident.alert_attached': {
         const { alert } = event.data;
+        // The same occurrence again: Alertmanager listed it as firing after Sitrep presumed it ended.
+        if (alerts.has(alert.alertId)) break;
         alerts.set(alert.alertId, alert);
         if (!earliest || alert.startsAt < earliest.startsAt) earliest = alert;
         entries.push({
@@ -48,12 +58,13 @@ export function automaticEntries(events: readonly IncidentEvent[]): TimelineEntr
       }
       case 'incident.alert_resolved': {
         const alert = alerts.get(event.data.alertId);
+        const what = `${alert?.alertname ?? 'alert'} ${event.data.reason === 'resolved' ? 'resolved' : 'ended'} on ${alert?.service ?? 'its service'}`;
         entries.push({
           id: event.id,
           at: event.data.endsAt,
           kind: 'alert_resolved',
           source: 'alert',
-          text: `${alert?.alertname ?? 'alert'} resolved on ${alert?.service ?? 'its service'}`,
+          text: `${what}${END_REASON_TEXT[event.data.reason]}`,
           author: null,
         });
         break;

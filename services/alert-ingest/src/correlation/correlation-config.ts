@@ -89,6 +89,7 @@ export const correlationFileSchema = z.strictObject({
       max_incident_age: duration.optional(),
       change_lookback: duration.optional(),
       out_of_order_skew: duration.optional(),
+      stale_after: duration.optional(),
     })
     .optional(),
 });
@@ -130,6 +131,7 @@ export function settingsFromFile(file: CorrelationFile): CorrelationSettings {
     maxIncidentAgeMs: windows.max_incident_age ?? defaults.maxIncidentAgeMs,
     changeLookbackMs: windows.change_lookback ?? defaults.changeLookbackMs,
     outOfOrderSkewMs: windows.out_of_order_skew ?? defaults.outOfOrderSkewMs,
+    staleAfterMs: windows.stale_after ?? defaults.staleAfterMs,
   };
 }
 

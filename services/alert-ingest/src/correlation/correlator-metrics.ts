@@ -1,4 +1,5 @@
 import { DEAD_LETTER_REASONS } from '@sitrep/codec';
+import { ALERT_END_REASONS } from '@sitrep/domain';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface CorrelatorMetrics {
@@ -6,10 +7,18 @@ export interface CorrelatorMetrics {
   readonly deadLetters: Counter<'reason'>;
   readonly events: Counter<'type'>;
   readonly openIncidents: Gauge;
+  readonly resolvingIncidents: Gauge;
+  readonly alertsEnded: Counter<'reason'>;
   readonly batchDuration: Histogram;
 }
 
-export function createCorrelatorMetrics(registry: Registry, openIncidents: () => number): CorrelatorMetrics {
+/** What the gauges read from the partitions this instance owns. */
+export interface CorrelatorCounts {
+  openIncidents(): number;
+  resolvingIncidents(): number;
+}
+
+export function createCorrelatorMetrics(registry: Registry, counts: CorrelatorCounts): CorrelatorMetrics {
   const registers = [registry];
   const metrics: CorrelatorMetrics = {
     records: new Counter({
@@ -35,8 +44,22 @@ export function createCorrelatorMetrics(registry: Registry, openIncidents: () =>
       help: 'Incidents that alerts can still join, on the partitions this instance owns.',
       registers,
       collect() {
-        this.set(openIncidents());
+        this.set(counts.openIncidents());
       },
+    }),
+    resolvingIncidents: new Gauge({
+      name: 'sitrep_correlator_resolving_incidents',
+      help: 'Incidents whose alerts have all ended, waiting out their quiet period (counted in open incidents too).',
+      registers,
+      collect() {
+        this.set(counts.resolvingIncidents());
+      },
+    }),
+    alertsEnded: new Counter({
+      name: 'sitrep_correlator_alerts_ended_total',
+      help: 'Alert occurrences ended, by how Sitrep knows: resolved, replaced, not_in_group (left its Alertmanager group), stale (lost resolution).',
+      labelNames: ['reason'],
+      registers,
     }),
     batchDuration: new Histogram({
       name: 'sitrep_correlator_batch_duration_seconds',
@@ -46,5 +69,6 @@ export function createCorrelatorMetrics(registry: Registry, openIncidents: () =>
     }),
   };
   for (const reason of DEAD_LETTER_REASONS) metrics.deadLetters.inc({ reason }, 0);
+  for (const reason of ALERT_END_REASONS) metrics.alertsEnded.inc({ reason }, 0);
   return metrics;
 }

@@ -54,9 +54,13 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   const stateStore = new CorrelatorStateStore(bus, topics.correlatorState, settings, logger);
   /** Partitions this member owns in the current generation; nothing else is saved. */
   let owned = new Set<number>();
-  const metrics = createCorrelatorMetrics(deps.registry, () =>
-    [...partitions.values()].reduce((sum, state) => sum + state.correlator.openIncidentCount(), 0),
-  );
+  const sum = (count: (correlator: Correlator) => number) => (): number =>
+    [...partitions.values()].reduce((total, state) => total + count(state.correlator), 0);
+  const openIncidents = sum((correlator) => correlator.openIncidentCount());
+  const metrics = createCorrelatorMetrics(deps.registry, {
+    openIncidents,
+    resolvingIncidents: sum((correlator) => correlator.resolvingIncidentCount()),
+  });
 
   /** Everything touching one partition's state runs one at a time, in arrival order. */
   const serial = (partition: number, work: () => Promise<void>): Promise<void> => {
@@ -82,7 +86,18 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   const publishEvents = async (events: readonly IncidentEvent[]): Promise<void> => {
     if (events.length === 0) return;
     await bus.publish(topics.incidents, incidentEventMessages(events, traceHeaders()));
-    for (const event of events) metrics.events.inc({ type: event.type });
+    for (const event of events) {
+      metrics.events.inc({ type: event.type });
+      if (event.type !== 'incident.alert_resolved') continue;
+      metrics.alertsEnded.inc({ reason: event.data.reason });
+      if (event.data.reason === 'stale') {
+        logger.warn('alert presumed ended: no notification listed it for the stale window (lost resolution?)', {
+          incidentId: event.incidentId,
+          fingerprint: event.data.fingerprint,
+          lastSeenAt: event.data.endsAt.toISOString(),
+        });
+      }
+    }
   };
 
   const sendToDeadLetters = deadLetterSender({
@@ -224,7 +239,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
   ticker.unref();
 
   return {
-    openIncidents: () => [...partitions.values()].reduce((sum, state) => sum + state.correlator.openIncidentCount(), 0),
+    openIncidents,
     close: async () => {
       clearInterval(ticker);
       await Promise.allSettled(subscriptions.map((subscription) => subscription.close()));

@@ -55,7 +55,7 @@ const readChangeRecord = (message: IncomingMessage) =>
 /**
  * Replays recorded deliveries at full speed: each goes through ingest's parse and record path
  * with its recorded receipt time as the clock, onto the bus; the records are read back and
- * correlated in receipt order, and pending quiet periods are let run out at the end (the stream
+ * correlated in receipt order, and what follows from them is let run out at the end (the stream
  * is over, nothing else will arrive). Same records in, same incidents and event ids out.
  */
 export async function replay(deliveries: readonly Delivery[], options: ReplayOptions): Promise<ReplayResult> {
@@ -68,7 +68,7 @@ export async function replay(deliveries: readonly Delivery[], options: ReplayOpt
   for (const delivery of deliveries) {
     if ('alertmanager' in delivery) {
       const webhook = delivery.alertmanager;
-      const alerts = alertsFromWebhook(webhook, delivery.receivedAt, settings.scopeLabels);
+      const alerts = alertsFromWebhook(webhook, delivery.receivedAt, settings);
       await bus.publish(topics.alerts, alertMessages(alerts, webhook, settings, {}));
     } else {
       const change = changeFromRequest(delivery.change, delivery.receivedAt);
@@ -90,9 +90,7 @@ export async function replay(deliveries: readonly Delivery[], options: ReplayOpt
   ].sort((a, b) => a.at.localeCompare(b.at));
   const correlator = new Correlator(settings);
   const events = stream.flatMap((item) => item.apply(correlator));
-  for (let deadline = correlator.nextDeadline(); deadline !== null; deadline = correlator.nextDeadline()) {
-    events.push(...correlator.tick(deadline));
-  }
+  events.push(...correlator.finish());
   return { incidents: summariseIncidents(events), events, alertRecords: alerts.length, changeRecords: changes.length };
 }
 

@@ -47,6 +47,7 @@ export function incidentDetail(record: IncidentRecord, impact: ImpactFigures, wa
   return {
     id: summary.id,
     status: record.status,
+    resolvesAt: record.status === 'resolving' ? iso(summary.resolvesAt) : null,
     severity: summary.severity,
     scope: summary.scope,
     services: summary.services,

@@ -1,0 +1,88 @@
+import type { Alert } from '../alert.js';
+import type { PendingListing } from './correlator-state.js';
+
+/** An occurrence a complete notification of its group no longer listed: it ended by `at`. */
+export interface ListingEnd {
+  readonly fingerprint: string;
+  readonly startsAt: Date;
+  readonly at: Date;
+}
+
+/**
+ * How long the records of one notification may take to all arrive. They are published in one
+ * request and follow each other on their partition; this only bounds a notification whose last
+ * records never came (one was dead-lettered).
+ */
+export const LISTING_GRACE_MS = 60_000;
+
+/**
+ * Alertmanager lists every alert of its group in every notification (truncatedAlerts 0), so a
+ * group's notifications are snapshots: an occurrence the previous one listed as firing and the
+ * latest one does not list at all has ended. Kept per group and record key: the records of one
+ * key reach one partition, so a partition sees the whole of a notification's part for its keys.
+ * Pure bookkeeping over the correlator's state; the correlator ends what it returns.
+ */
+export class GroupListings {
+  constructor(
+    private readonly listings: Map<string, Map<string, Date>>,
+    private readonly pending: Map<string, PendingListing>,
+  ) {}
+
+  /** Before the alert is applied: notes it, and completes an older notification of its group. */
+  note(alert: Alert, key: string): ListingEnd[] {
+    if (alert.listing === null) return [];
+    const id = `${alert.listing.group}\u0000${key}`;
+    const ends: ListingEnd[] = [];
+    let pending = this.pending.get(id);
+    if (pending && pending.receivedAt.getTime() !== alert.receivedAt.getTime()) {
+      ends.push(...this.complete(id, pending));
+      pending = undefined;
+    }
+    if (!pending) {
+      pending = { receivedAt: alert.receivedAt, expected: alert.listing.alertsWithKey, listed: new Map() };
+      this.pending.set(id, pending);
+    }
+    pending.listed.set(alert.fingerprint, alert.status === 'firing' ? alert.startsAt : null);
+    return ends;
+  }
+
+  /** After the alert is applied: completes its notification once all of its alerts arrived. */
+  completeIfWhole(alert: Alert, key: string): ListingEnd[] {
+    if (alert.listing === null) return [];
+    const id = `${alert.listing.group}\u0000${key}`;
+    const pending = this.pending.get(id);
+    if (!pending || pending.expected === null || pending.listed.size < pending.expected) return [];
+    return this.complete(id, pending);
+  }
+
+  nextDue(): Date | null {
+    let next: number | null = null;
+    for (const pending of this.pending.values()) {
+      const due = pending.receivedAt.getTime() + LISTING_GRACE_MS;
+      if (next === null || due < next) next = due;
+    }
+    return next === null ? null : new Date(next);
+  }
+
+  /** Completes every notification whose grace ran out by `now`. */
+  due(now: Date): ListingEnd[] {
+    const ends: ListingEnd[] = [];
+    for (const [id, pending] of [...this.pending].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (pending.receivedAt.getTime() + LISTING_GRACE_MS <= now.getTime()) ends.push(...this.complete(id, pending));
+    }
+    return ends;
+  }
+
+  private complete(id: string, pending: PendingListing): ListingEnd[] {
+    const ends: ListingEnd[] = [];
+    for (const [fingerprint, startsAt] of this.listings.get(id) ?? []) {
+      if (!pending.listed.has(fingerprint)) ends.push({ fingerprint, startsAt, at: pending.receivedAt });
+    }
+    const firing = new Map<string, Date>();
+    for (const [fingerprint, startsAt] of pending.listed) if (startsAt !== null) firing.set(fingerprint, startsAt);
+    if (firing.size > 0) this.listings.set(id, firing);
+    else this.listings.delete(id);
+    this.pending.delete(id);
+    return ends;
+  }
+}
