@@ -253,6 +253,22 @@ export class KafkaBus implements Bus {
     }
   }
 
+  /**
+   * Deletes topics, e.g. the throw-away ones of a replay; topics that do not exist are skipped.
+   * Not on the Bus port: services never delete topics, only tools that made them up do.
+   */
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    if (topics.length === 0) return;
+    try {
+      await this.admin.connect();
+      const existing = new Set(await this.admin.listTopics());
+      const doomed = topics.filter((topic) => existing.has(topic));
+      if (doomed.length > 0) await this.admin.deleteTopics({ topics: doomed, timeout: 30_000 });
+    } catch (error) {
+      throw toBusError(error, `cannot delete topics ${topics.join(', ')}`);
+    }
+  }
+
   async partitionCount(topic: string): Promise<number> {
     try {
       const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });

@@ -26,6 +26,7 @@ describe('sitrep replay', () => {
         'alertCount',
         'changes',
         'probableCause',
+        'alerts',
       ]),
     );
     expect(incident).toMatchObject({
@@ -38,6 +39,37 @@ describe('sitrep replay', () => {
     const causes = incident.probableCause as { signal: string; kind?: string; scope: string; reason: string }[];
     expect(causes[0]).toMatchObject({ signal: 'change', kind: 'config', scope: 'auth-lb' });
     expect(causes[1]).toMatchObject({ signal: 'load_imbalance', scope: 'auth-lb' });
+  });
+
+  it("lists each incident's alert occurrences with their start and end", async () => {
+    const [line] = await replayCommand(
+      fixture('lb-outage.ndjson'),
+      { json: true, config: fixture('lb-outage.correlation.yml') },
+      {},
+    );
+    expect((JSON.parse(line ?? '') as { alerts: unknown }).alerts).toEqual([
+      {
+        fingerprint: 'ca892b4ea03f6fe3',
+        alertname: 'BackendLoadImbalance',
+        service: 'auth-lb',
+        startsAt: '2026-11-22T03:00:00.000Z',
+        endsAt: '2026-11-22T03:32:00.000Z',
+      },
+      {
+        fingerprint: '6dfb6dbbad0f52eb',
+        alertname: 'HighErrorRate',
+        service: 'auth',
+        startsAt: '2026-11-22T03:03:00.000Z',
+        endsAt: '2026-11-22T03:30:00.000Z',
+      },
+      {
+        fingerprint: 'ae7021869e6d38a4',
+        alertname: 'HighLatencyP99',
+        service: 'auth',
+        startsAt: '2026-11-22T03:04:00.000Z',
+        endsAt: '2026-11-22T03:30:30.000Z',
+      },
+    ]);
   });
 
   it('without the dependency map, the balancer and auth are two incidents', async () => {

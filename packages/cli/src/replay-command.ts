@@ -1,12 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { EmbeddedBus, KafkaBus, type Bus } from '@sitrep/bus';
-import { EnvReader, readPlatformSettings, type Env } from '@sitrep/config';
+import { readFileSync } from 'node:fs';
+import { EnvReader, readPlatformSettings, type Env, type PlatformSettings } from '@sitrep/config';
 import { loadCorrelationSettings, loadScopeLabel, parseDeliveries, replay } from '@sitrep/alert-ingest';
-import type { IncidentSummary } from '@sitrep/domain';
+import { incidentAlerts, type CorrelationSettings, type IncidentAlertView, type IncidentSummary } from '@sitrep/domain';
 import { createLogger } from '@sitrep/telemetry';
+import { withReplayBus } from './replay-bus.js';
 
 export interface ReplayCommandOptions {
   readonly json: boolean;
@@ -15,7 +12,7 @@ export interface ReplayCommandOptions {
 }
 
 /** An incident as `sitrep replay --json` prints it: one object per line. */
-export function incidentJson(incident: IncidentSummary) {
+export function incidentJson(incident: IncidentSummary, alerts: readonly IncidentAlertView[] = []) {
   return {
     id: incident.id,
     scope: incident.scope,
@@ -45,6 +42,14 @@ export function incidentJson(incident: IncidentSummary) {
       since: hint.since.toISOString(),
       reason: hint.reason,
     })),
+    // Each occurrence as its incident holds it: what a backtest's truth file names.
+    alerts: alerts.map((alert) => ({
+      fingerprint: alert.fingerprint,
+      alertname: alert.alertname,
+      service: alert.service,
+      startsAt: alert.startsAt.toISOString(),
+      endsAt: alert.endsAt?.toISOString() ?? null,
+    })),
   };
 }
 
@@ -67,48 +72,46 @@ export function incidentText(incident: IncidentSummary): string {
   return lines.join('\n');
 }
 
-/**
- * `sitrep replay <file.ndjson>`: recorded deliveries through parse -> bus -> correlate, at full
- * speed. The embedded bus in a temporary folder unless KAFKA_BROKERS is set (then topics with
- * a fresh prefix on that cluster, left behind for inspection).
- */
-export async function replayCommand(file: string, options: ReplayCommandOptions, env: Env): Promise<string[]> {
-  const reader = new EnvReader(
-    options.config === undefined ? env : { ...env, SITREP_CORRELATION_CONFIG: options.config },
-  );
+/** What a replay of recorded deliveries runs with: the platform (which bus) and the correlation settings. */
+export interface ReplaySetup {
+  readonly platform: PlatformSettings;
+  readonly scopeLabels: readonly string[];
+  readonly settings: CorrelationSettings;
+  /** The correlation file read, if any. */
+  readonly correlationFile: { readonly path: string; readonly content: string } | undefined;
+}
+
+/** Reads the environment once; `config` (a correlation file) overrides SITREP_CORRELATION_CONFIG. */
+export function replaySetup(env: Env, config: string | undefined): ReplaySetup {
+  const reader = new EnvReader(config === undefined ? env : { ...env, SITREP_CORRELATION_CONFIG: config });
   const platform = readPlatformSettings(reader);
   const scopeLabel = loadScopeLabel(reader);
   const settings = loadCorrelationSettings(reader, scopeLabel);
   reader.finish([]);
-  const deliveries = parseDeliveries(readFileSync(file, 'utf8'));
-  const logger = createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });
+  // Read and checked a moment ago by loadCorrelationSettings; kept for what sweeps change in it.
+  const path = (config ?? env.SITREP_CORRELATION_CONFIG)?.trim();
+  const correlationFile = path ? { path, content: readFileSync(path, 'utf8') } : undefined;
+  return { platform, scopeLabels: settings.scopeLabels, settings, correlationFile };
+}
 
-  let bus: Bus;
-  let cleanup = (): void => undefined;
-  let topicPrefix: string;
-  if (platform.kafkaBrokers.length > 0) {
-    topicPrefix = `sitrep-replay-${randomBytes(4).toString('hex')}.`;
-    bus = new KafkaBus({
-      brokers: platform.kafkaBrokers,
-      clientId: 'sitrep-replay',
-      publishTimeoutMs: platform.publishTimeoutMs,
-      logger,
-    });
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'sitrep-replay-'));
-    topicPrefix = 'sitrep.';
-    bus = new EmbeddedBus({ path: join(dir, 'bus.sqlite'), logger });
-    cleanup = () => rmSync(dir, { recursive: true, force: true });
+export const replayLogger = () => createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });
+
+/**
+ * `sitrep replay <file.ndjson>`: recorded deliveries through parse -> bus -> correlate, at full
+ * speed, on a bus of its own that is removed afterwards (see withReplayBus).
+ */
+export async function replayCommand(file: string, options: ReplayCommandOptions, env: Env): Promise<string[]> {
+  const { platform, settings } = replaySetup(env, options.config);
+  const deliveries = parseDeliveries(readFileSync(file, 'utf8'));
+  const result = await withReplayBus(platform, replayLogger(), (bus, topicPrefix) =>
+    replay(deliveries, { bus, topicPrefix, settings }),
+  );
+  if (options.json) {
+    const alerts = incidentAlerts(result.events);
+    return result.incidents.map((incident) => JSON.stringify(incidentJson(incident, alerts.get(incident.id))));
   }
-  try {
-    const result = await replay(deliveries, { bus, topicPrefix, settings });
-    if (options.json) return result.incidents.map((incident) => JSON.stringify(incidentJson(incident)));
-    return [
-      ...result.incidents.map(incidentText),
-      `${result.incidents.length} incident(s) from ${deliveries.length} deliveries (${result.alertRecords} alert records, ${result.changeRecords} changes)`,
-    ];
-  } finally {
-    await bus.close();
-    cleanup();
-  }
+  return [
+    ...result.incidents.map(incidentText),
+    `${result.incidents.length} incident(s) from ${deliveries.length} deliveries (${result.alertRecords} alert records, ${result.changeRecords} changes)`,
+  ];
 }

@@ -10,5 +10,5 @@ export type { RunningCorrelator, CorrelatorServiceDeps } from './correlation/cor
 export type { AlertIngest, AlertIngestDeps } from './service.js';
 export { DeliveryFileError, deliveriesFromRecords, parseDeliveries, parseDeliveryLine } from './replay/deliveries.js';
 export type { Delivery } from './replay/deliveries.js';
-export { exportDeliveries, replay } from './replay/replay.js';
+export { exportDeliveries, replay, replayTopics } from './replay/replay.js';
 export type { ReplayOptions, ReplayResult } from './replay/replay.js';

@@ -52,6 +52,12 @@ const readAlertRecord = (message: IncomingMessage) => readRecord(message, ALERT_
 const readChangeRecord = (message: IncomingMessage) =>
   readRecord(message, CHANGE_RECORD_SCHEMA_NAME, parseChangeRecord);
 
+/** The topics replay() creates under a prefix: a caller that made them up deletes these afterwards. */
+export function replayTopics(topicPrefix: string): string[] {
+  const topics = topicNames(topicPrefix);
+  return [topics.alerts, topics.changes];
+}
+
 /**
  * Replays recorded deliveries at full speed: each goes through ingest's parse and record path
  * with its recorded receipt time as the clock, onto the bus; the records are read back and
@@ -61,10 +67,7 @@ const readChangeRecord = (message: IncomingMessage) =>
 export async function replay(deliveries: readonly Delivery[], options: ReplayOptions): Promise<ReplayResult> {
   const { bus, settings } = options;
   const topics = topicNames(options.topicPrefix);
-  await bus.start([
-    { name: topics.alerts, partitions: 1, replicationFactor: -1 },
-    { name: topics.changes, partitions: 1, replicationFactor: -1 },
-  ]);
+  await bus.start(replayTopics(options.topicPrefix).map((name) => ({ name, partitions: 1, replicationFactor: -1 })));
   for (const delivery of deliveries) {
     if ('alertmanager' in delivery) {
       const webhook = delivery.alertmanager;
