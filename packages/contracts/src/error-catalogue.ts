@@ -23,6 +23,10 @@ export const ERROR_CATALOGUE = {
     status: 405,
     description: 'The path does not take this method; `Allow` lists the ones it takes.',
   },
+  conflict: {
+    status: 409,
+    description: 'An id in the body is already used by something else (an entry id on another incident).',
+  },
   payload_too_large: { status: 413, description: 'The body is over the size limit.' },
   unsupported_media_type: { status: 415, description: 'The Content-Type is not JSON.' },
   internal: { status: 500, description: 'A bug on Sitrep’s side; the request may be retried.' },

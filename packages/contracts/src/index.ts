@@ -43,3 +43,5 @@ export type { TopicNames } from './topics.js';
 export { formatPath } from './validation.js';
 export type { FieldIssue, ParseResult } from './validation.js';
 export { openApiDocument } from './openapi.js';
+export { CURSOR_PATTERN, TIME_OR_AGE_PATTERN } from './query-formats.js';
+export { isTimeZone, TIME_ZONES } from './time-zones.js';

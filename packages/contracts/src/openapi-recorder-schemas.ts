@@ -1,4 +1,5 @@
 import { clientId, instant, notBlank, optionalInstant, ref, rfc3339 } from './openapi-shared.js';
+import { TIME_OR_AGE_PATTERN } from './query-formats.js';
 import { ENTRY_KINDS } from './timeline-entry-record.js';
 
 /*
@@ -30,8 +31,7 @@ export const recorderSchemas = {
     type: 'string',
     description:
       'An RFC 3339 time (2026-11-22T03:00:00Z), a date (2026-11-22), or an age before now (30m, 12h, 7d, 2w).',
-    pattern:
-      '^\\s*(\\d{1,6}[mhdw]|\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?)\\s*$',
+    pattern: TIME_OR_AGE_PATTERN,
   },
   Severity: { enum: ['critical', 'warning', 'info'] },
   IncidentStatus: {

@@ -1,5 +1,7 @@
 import { errorResponses } from './openapi-errors.js';
 import { json, RECORDER_SERVER, ref } from './openapi-shared.js';
+import { CURSOR_PATTERN } from './query-formats.js';
+import { TIME_ZONES } from './time-zones.js';
 
 /*
  * The recorder's API in the OpenAPI document (tag `recorder`): incidents, timelines, people's
@@ -24,8 +26,8 @@ export const recorderPaths = {
         {
           name: 'service',
           in: 'query',
-          description: 'Incidents that involve this service (any of their services).',
-          schema: { type: 'string', maxLength: 256 },
+          description: 'Incidents that involve exactly this service (any of their services).',
+          schema: { type: 'string', minLength: 1, maxLength: 256 },
         },
         { name: 'severity', in: 'query', schema: ref('Severity') },
         {
@@ -45,7 +47,7 @@ export const recorderPaths = {
           name: 'cursor',
           in: 'query',
           description: 'The `nextCursor` of the previous page.',
-          schema: { type: 'string', maxLength: 512 },
+          schema: { type: 'string', pattern: CURSOR_PATTERN },
         },
       ],
       responses: {
@@ -121,6 +123,7 @@ export const recorderPaths = {
           'unauthorized',
           'forbidden',
           'not_found',
+          'conflict',
           'payload_too_large',
           'unsupported_media_type',
           'internal',
@@ -144,8 +147,8 @@ export const recorderPaths = {
         {
           name: 'tz',
           in: 'query',
-          description: 'An IANA time zone such as Europe/Berlin.',
-          schema: { type: 'string', maxLength: 64, default: 'UTC' },
+          description: 'An IANA time zone such as Europe/Berlin, spelt as listed.',
+          schema: { enum: TIME_ZONES, default: 'UTC' },
         },
       ],
       responses: {

@@ -28,8 +28,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const apiError =
-      error instanceof ApiError ? error : new ApiError('internal', 'internal error; the request may be retried');
-    if (!(error instanceof ApiError)) {
+      error instanceof ApiError
+        ? error
+        : // The router could not percent-decode a path parameter: no such thing can exist.
+          error instanceof URIError
+          ? new ApiError('not_found', `no route for ${req.method} ${req.path}: not valid percent-encoded UTF-8`)
+          : new ApiError('internal', 'internal error; the request may be retried');
+    if (!(error instanceof ApiError) && !(error instanceof URIError)) {
       logger.error('unhandled error', { method: req.method, path: req.path, error: error as Error });
     }
     for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) res.setHeader(name, value);

@@ -10,6 +10,8 @@ export function openApiRouter(document: object): Router {
   router
     .route('/openapi.json')
     .get((_req, res) => {
+      // The document holds no data and changes only with a release: caches may keep it if they ask.
+      res.setHeader('Cache-Control', 'no-cache');
       res.json(document);
     })
     .all(methodNotAllowed('GET'));

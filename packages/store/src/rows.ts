@@ -194,21 +194,26 @@ export function listQuery(filter: IncidentFilter, substring: SubstringFunction):
   return { sql, params };
 }
 
+/**
+ * `<impact start, epoch ms>.<id, base64url UTF-8>`: a position in the list order. Any string of
+ * this shape is one (it pages on from there), so the only invalid cursors are the misshapen ones;
+ * the recorder's OpenAPI document states the same pattern.
+ */
 export function encodeCursor(row: IncidentRow): string {
-  return Buffer.from(JSON.stringify([row.startedAt.getTime(), row.id])).toString('base64url');
+  return `${row.startedAt.getTime()}.${Buffer.from(row.id, 'utf8').toString('base64url')}`;
 }
 
+const CURSOR = /^(-?[0-9]{1,15})\.([A-Za-z0-9_-]{0,1000})$/;
+
 function decodeCursor(cursor: string): [number, string] {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const [startedAt, id] = Array.isArray(decoded) && decoded.length === 2 ? (decoded as unknown[]) : [];
-    if (Number.isSafeInteger(startedAt) && typeof id === 'string' && id.length <= 512 && !namesNothing(id)) {
-      return [startedAt as number, id];
-    }
-  } catch {
-    // fall through
-  }
-  throw new StoreError('the cursor is not one this API returned', 'invalid_cursor');
+  const match = CURSOR.exec(cursor);
+  if (!match) throw new StoreError('the cursor is not one this API returned', 'invalid_cursor');
+  // No stored id holds NUL (see namesNothing): paging from before it is paging from the prefix.
+  const id =
+    Buffer.from(match[2] ?? '', 'base64url')
+      .toString('utf8')
+      .split('\u0000')[0] ?? '';
+  return [Number(match[1]), id];
 }
 
 /** One page from `limit + 1` rows: the extra row only tells whether there is a next page. */

@@ -523,31 +523,65 @@ describe('other routes', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('reports readiness from its checks', async () => {
+  it('reports readiness from its checks: details to token holders, a summary to anyone else', async () => {
     let ready = false;
     const { app } = await setup({}, [
       { name: 'bus', check: () => Promise.resolve({ ready, detail: ready ? 'connected' : 'connecting to the bus' }) },
     ]);
-    const notReady = await request(app).get('/readyz');
+    const notReady = await request(app).get('/readyz').set('Authorization', `Bearer ${TOKEN}`);
     expect(notReady.status).toBe(503);
     expect(notReady.body).toEqual({
       status: 'not_ready',
       checks: [{ name: 'bus', ready: false, detail: 'connecting to the bus' }],
     });
+    const anonymous = await request(app).get('/readyz');
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.body as unknown).toEqual({
+      status: 'not_ready',
+      checks: [{ name: 'bus', ready: false, detail: expect.not.stringContaining('bus') as unknown }],
+    });
     ready = true;
-    const nowReady = await request(app).get('/readyz');
+    const nowReady = await request(app).get('/readyz').set('Authorization', `Bearer ${TOKEN}`);
     expect(nowReady.status).toBe(200);
     expect(nowReady.body).toEqual({ status: 'ready', checks: [{ name: 'bus', ready: true, detail: 'connected' }] });
+    expect((await request(app).get('/readyz')).body).toEqual({
+      status: 'ready',
+      checks: [{ name: 'bus', ready: true, detail: 'ready' }],
+    });
   });
 
-  it('is not ready when a check throws', async () => {
-    const { app } = await setup({}, [{ name: 'bus', check: () => Promise.reject(new Error('broker unreachable')) }]);
-    const res = await request(app).get('/readyz');
+  it('is not ready when a check throws, and shows the error text only to token holders and the log', async () => {
+    const { app, lines } = await setup({}, [
+      { name: 'bus', check: () => Promise.reject(new Error('broker unreachable')) },
+    ]);
+    const res = await request(app).get('/readyz').set('Authorization', `Bearer ${TOKEN}`);
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'not_ready',
       checks: [{ name: 'bus', ready: false, detail: 'broker unreachable' }],
     });
+    const anonymous = await request(app).get('/readyz').set('Authorization', 'Bearer wrong');
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.text).not.toContain('broker unreachable');
+    // Logged once, however often the probe asks.
+    const logged = lines.filter((line) => JSON.stringify(line).includes('broker unreachable'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 'warn', check: 'bus' });
+  });
+
+  it('counts 401s and logs them at debug, not at info', async () => {
+    const { app, lines } = await setup();
+    for (const authorization of [undefined, 'Bearer wrong', 'Bearer wrong-too']) {
+      const call = request(app).post(ALERTS_PATH).send(webhook());
+      expect((await (authorization ? call.set('Authorization', authorization) : call)).status).toBe(401);
+    }
+    const metrics = (await request(app).get('/metrics')).text;
+    const route = ALERTS_PATH;
+    expect(sampleValue(metrics, 'sitrep_ingest_unauthorized_requests_total', { route, reason: 'missing' })).toBe(1);
+    expect(sampleValue(metrics, 'sitrep_ingest_unauthorized_requests_total', { route, reason: 'invalid' })).toBe(2);
+    const refused = lines.filter((line) => JSON.stringify(line).includes('unauthorized'));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((line) => line.level === 'debug')).toBe(true);
   });
 
   it('exposes metrics that count accepted alerts and rejections', async () => {

@@ -3,7 +3,16 @@ import type { Registry } from 'prom-client';
 import type { Bus } from '@sitrep/bus';
 import { openApiDocument, topicNames } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
-import { ApiError, errorHandler, healthRouter, notFound, openApiRouter, type ReadinessCheck } from '@sitrep/http';
+import {
+  ApiError,
+  countUnauthorized,
+  errorHandler,
+  healthRouter,
+  isAuthorized,
+  notFound,
+  openApiRouter,
+  type ReadinessCheck,
+} from '@sitrep/http';
 import { httpMetrics, httpTracing, type Logger } from '@sitrep/telemetry';
 import type { IngestConfig } from './config.js';
 import { durablePublisher } from './durable-publish.js';
@@ -28,7 +37,12 @@ export function createApp(deps: IngestAppDeps): Express {
   app.set('trust proxy', false);
   app.use(httpMetrics(registry, 'ingest'));
   app.use(httpTracing());
-  app.use(healthRouter(registry, deps.readiness));
+  app.use(
+    healthRouter(registry, deps.readiness, {
+      logger,
+      showsDetails: (req) => isAuthorized(config.auth, req.headers.authorization),
+    }),
+  );
   app.use(openApiRouter(openApiDocument));
   app.use(
     ingestRouter({
@@ -45,11 +59,14 @@ export function createApp(deps: IngestAppDeps): Express {
     if (error instanceof ApiError && error.status < 500) {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       metrics.rejected.inc({ route, code: error.code });
-      logger.info('request rejected', { route, code: error.code, message: error.message });
+      // 401s are counted and logged at debug by countUnauthorized: a flood must not flood the log.
+      if (error.code !== 'unauthorized')
+        logger.info('request rejected', { route, code: error.code, message: error.message });
     }
     next(error);
   };
   app.use(countRejections);
+  app.use(countUnauthorized(registry, 'ingest', logger));
   app.use(errorHandler(logger));
   return app;
 }

@@ -67,7 +67,10 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
     },
   ];
   const app = createApp({ ...deps, readiness });
-  const server: RunningServer = await listen(app, config.platform.host, config.port);
+  const server: RunningServer = await listen(app, config.platform.host, config.port, {
+    ...config.platform.http,
+    retryAfterSeconds: config.retryAfterSeconds,
+  });
   logger.info('alert-ingest listening', { url: server.url, bus: bus.kind });
 
   const started = retryUntilStarted(

@@ -2,10 +2,19 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { openApiDocument, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import type { Clock } from '@sitrep/domain';
-import { errorHandler, healthRouter, notFound, openApiRouter, unavailable, type ReadinessCheck } from '@sitrep/http';
+import {
+  countUnauthorized,
+  errorHandler,
+  healthRouter,
+  notFound,
+  openApiRouter,
+  unavailable,
+  type ReadinessCheck,
+} from '@sitrep/http';
 import { StoreError, type IncidentStore } from '@sitrep/store';
 import { httpMetrics, httpTracing, type Logger } from '@sitrep/telemetry';
 import type { Context } from '@opentelemetry/api';
+import { canRead } from './api/access.js';
 import { incidentsRouter } from './api/incidents-router.js';
 import type { RecorderConfig } from './config.js';
 import type { ImpactSource } from './impact-source.js';
@@ -32,7 +41,12 @@ export function createRecorderApp(deps: RecorderAppDeps): Express {
   app.set('query parser', 'simple');
   app.use(httpMetrics(registry, 'recorder'));
   app.use(httpTracing());
-  app.use(healthRouter(registry, deps.readiness));
+  app.use(
+    healthRouter(registry, deps.readiness, {
+      logger,
+      showsDetails: (req) => canRead(deps.config.access, req.headers.authorization),
+    }),
+  );
   app.use(openApiRouter(openApiDocument));
   app.use(incidentsRouter(deps));
   app.use(notFound);
@@ -46,6 +60,7 @@ export function createRecorderApp(deps: RecorderAppDeps): Express {
     next(error);
   };
   app.use(storeUnavailable);
+  app.use(countUnauthorized(registry, 'recorder', logger));
   app.use(errorHandler(logger));
   return app;
 }

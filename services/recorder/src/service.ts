@@ -49,7 +49,7 @@ export function recorderTopics(config: Pick<RecorderConfig, 'platform'>): TopicS
 export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
   const { config, bus, store, logger } = deps;
   const names = topicNames(config.platform.topicPrefix);
-  const metrics = createRecorderMetrics(deps.registry, store);
+  const metrics = createRecorderMetrics(deps.registry, store, deps.clock);
   let storeReady = false;
   let busReady = false;
   let subscription: Subscription | undefined;
@@ -106,7 +106,10 @@ export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
     );
 
   const app = createRecorderApp({ ...deps, metrics, readiness, publishEntry });
-  const server = await listen(app, config.platform.host, config.port);
+  const server = await listen(app, config.platform.host, config.port, {
+    ...config.platform.http,
+    retryAfterSeconds: config.retryAfterSeconds,
+  });
   logger.info('recorder listening', { url: server.url, store: store.kind, bus: bus.kind });
 
   const started = retryUntilStarted(

@@ -4,6 +4,14 @@ import type { ApiAccess } from '../config.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="sitrep"' };
 
+/** Whether this Authorization header may read (either token; anyone when auth is disabled). */
+export function canRead(access: ApiAccess, header: string | undefined): boolean {
+  if (access.mode === 'disabled') return true;
+  const writers = isAuthorized({ mode: 'enabled', bearerTokens: access.writeTokens }, header);
+  const readers = isAuthorized({ mode: 'enabled', bearerTokens: access.readTokens }, header);
+  return writers || readers;
+}
+
 /**
  * `read`: a read-only token (dashboards, report scripts) or the read-write one. `write`: only the
  * read-write token; a read-only token gets 403, so a leaked dashboard token cannot edit timelines.

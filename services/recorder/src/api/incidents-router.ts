@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '@opentelemetry/api';
-import { parseEntryRequest, TIMELINE_ENTRY_SCHEMA_NAME, type TimelineEntryRecordV1 } from '@sitrep/contracts';
+import {
+  CURSOR_PATTERN,
+  isTimeZone,
+  parseEntryRequest,
+  TIMELINE_ENTRY_SCHEMA_NAME,
+  type TimelineEntryRecordV1,
+} from '@sitrep/contracts';
 import {
   INCIDENT_STATUSES,
   incidentDurations,
-  isValidTimeZone,
   recordIncident,
   reliabilityReport,
   renderPostmortem,
@@ -43,6 +48,24 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 const idParam = (req: Request): string => String(req.params.id);
+const CURSOR = new RegExp(CURSOR_PATTERN);
+
+/**
+ * The postmortem's `tz`: exactly a name from the fixed list (UTC when absent). Nothing is built or
+ * cached for any other spelling, so odd spellings cannot grow the process (luxon keeps a zone and
+ * a formatter per name it is given).
+ */
+export function postmortemZone(query: QueryReader): string {
+  const zone = query.string('tz', 64) ?? 'UTC';
+  if (!isTimeZone(zone)) query.problem('tz', 'is not an IANA time zone as listed (such as Europe/Berlin, UTC)');
+  return zone;
+}
+
+/** An entry id is unique store-wide: the same id on another incident is not a retry but a clash. */
+const entryIdTaken = (entryId: string): ApiError =>
+  new ApiError('conflict', `entry id ${entryId} is already used on another incident; send another id`, {
+    details: [{ field: 'id', message: 'is already used on another incident' }],
+  });
 
 export function incidentsRouter(deps: IncidentsRouterDeps): Router {
   const { config, store, clock, logger, metrics } = deps;
@@ -72,7 +95,7 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
     const since = query.instant('since', now);
     const until = query.instant('until', now);
     const limit = query.integer('limit', 50, 1, 500);
-    const cursor = query.string('cursor', 512);
+    const cursor = query.matching('cursor', CURSOR, 'the nextCursor of a previous page');
     if (since && until && since >= until) query.problem('until', 'must be after since');
     query.finish();
     try {
@@ -107,8 +130,7 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
 
   const postmortem: Handler = async (req, res) => {
     const query = new QueryReader(req);
-    const zone = query.string('tz', 64) ?? 'UTC';
-    if (!isValidTimeZone(zone)) query.problem('tz', `is not an IANA time zone (such as Europe/Berlin): ${zone}`);
+    const zone = postmortemZone(query);
     query.finish();
     const { record } = await loadRecord(idParam(req));
     res.type('text/markdown; charset=utf-8').send(renderPostmortem(record, { zone }));
@@ -124,8 +146,13 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
     if (at.getTime() - now.getTime() > config.maxEntrySkewMs) {
       throw invalidPayload([{ field: 'at', message: 'is in the future; record what has happened' }]);
     }
-    const [incident, known] = await Promise.all([store.incident(id), store.entries(id)]);
+    const [incident, known, sameId] = await Promise.all([
+      store.incident(id),
+      store.entries(id),
+      body.id === undefined ? null : store.entry(body.id),
+    ]);
     if (incident === null) throw new ApiError('not_found', `no incident ${id}`);
+    if (sameId !== null && sameId.incidentId !== id) throw entryIdTaken(sameId.id);
     // A retried request (same id): answer with what was recorded, publish nothing again.
     const earlier = body.id === undefined ? undefined : known.find((entry) => entry.id === body.id);
     if (earlier) {
@@ -148,7 +175,11 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
     const applied = await applyTimelineEntry(store, record);
     observeMoments(metrics, applied);
     const stored = (await store.entries(id)).find((entry) => entry.id === record.id);
-    if (!stored) throw new Error(`entry ${record.id} was not stored`);
+    if (!stored) {
+      // Another request took this id for another incident between our check and our write.
+      if ((await store.entry(record.id)) !== null) throw entryIdTaken(record.id);
+      throw new Error(`entry ${record.id} was not stored`);
+    }
     logger.info('timeline entry added', { incidentId: id, kind: record.kind, entryId: record.id });
     // Created either way: the consumer may have stored it from the bus a moment before we did.
     res

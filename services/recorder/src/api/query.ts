@@ -1,10 +1,17 @@
-import { calendarValid } from '@sitrep/contracts';
+import { calendarValid, TIME_OR_AGE_PATTERN } from '@sitrep/contracts';
 import { ApiError, type FieldProblem } from '@sitrep/http';
 import type { Request } from 'express';
 
+const TIME_OR_AGE = new RegExp(TIME_OR_AGE_PATTERN);
+
+/** Length as JSON Schema's maxLength counts it: code points, not UTF-16 units. */
+const codePoints = (text: string): number => Array.from(text).length;
+
 /**
  * Reads query parameters, collecting every problem so one 400 names them all (`details[].field`
- * is the parameter name).
+ * is the parameter name). Values are taken as sent, exactly as the OpenAPI document describes
+ * them: an empty value is refused (a script's unset variable must not widen a query to
+ * everything), and so is surrounding whitespace where a format is expected.
  */
 export class QueryReader {
   private readonly problems: FieldProblem[] = [];
@@ -18,12 +25,16 @@ export class QueryReader {
       this.problems.push({ field: name, message: 'must be given once' });
       return undefined;
     }
-    return value.trim() === '' ? undefined : value.trim();
+    if (value === '') {
+      this.problems.push({ field: name, message: 'must not be empty (leave the parameter out instead)' });
+      return undefined;
+    }
+    return value;
   }
 
   string(name: string, maxLength = 256): string | undefined {
     const value = this.raw(name);
-    if (value !== undefined && value.length > maxLength) {
+    if (value !== undefined && codePoints(value) > maxLength) {
       this.problems.push({ field: name, message: `must be at most ${maxLength} characters` });
       return undefined;
     }
@@ -38,19 +49,24 @@ export class QueryReader {
     return undefined;
   }
 
+  /** A value matching `pattern` (the OpenAPI document's), or a problem saying what it must be. */
+  matching(name: string, pattern: RegExp, description: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined || pattern.test(value)) return value;
+    this.problems.push({ field: name, message: `must be ${description}` });
+    return undefined;
+  }
+
   /** RFC 3339 instant, or a relative age like `30d`, `12h`, `90m` before `now`. */
   instant(name: string, now: Date): Date | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
-    const age = /^(\d{1,6})([mhdw])$/.exec(value);
+    const age = /^([0-9]{1,6})([mhdw])$/.exec(value);
     if (age) {
       const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[age[2] as 'm' | 'h' | 'd' | 'w'];
       return new Date(now.getTime() - Number(age[1]) * unit);
     }
-    const date =
-      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) && calendarValid(value)
-        ? new Date(value)
-        : new Date(Number.NaN);
+    const date = TIME_OR_AGE.test(value) && calendarValid(value) ? new Date(value) : new Date(Number.NaN);
     if (Number.isNaN(date.getTime())) {
       this.problems.push({
         field: name,

@@ -61,6 +61,12 @@ export function incidentDetail(record: IncidentRecord, impact: ImpactFigures, wa
     lastSequence: summary.sequence,
     /** Events stored but not applied yet: one before them has not arrived. */
     waitingEvents,
+    warnings:
+      waitingEvents === 0
+        ? []
+        : [
+            `${waitingEvents} later event${waitingEvents === 1 ? ' was' : 's were'} received but not applied: event ${summary.sequence + 1} has not arrived yet, so this record may be behind (the correlator's topic may be lagging, or the event was dead-lettered)`,
+          ],
   };
 }
 
