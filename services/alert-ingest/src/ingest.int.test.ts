@@ -154,6 +154,61 @@ describe('alert-ingest on a real Kafka broker', () => {
   });
 });
 
+describe("alert-ingest and the broker's message size (max.message.bytes, 1 MiB by default)", () => {
+  let ingest: AlertIngest;
+  let bus: Bus;
+  const prefix = `${uniqueName('size')}.`;
+  const topics = topicNames(prefix);
+
+  beforeAll(async () => {
+    ({ ingest, bus } = await startOnKafka(testKafkaBrokers(), prefix, {
+      SITREP_INGEST_MAX_BODY: '8mb',
+      SITREP_INGEST_MAX_ANNOTATION_BYTES: '2mb',
+    }));
+  });
+  afterAll(async () => {
+    await ingest.close();
+    await bus.close();
+  });
+
+  it('stores a notification whose records together exceed it, split into several produce requests, in order', async () => {
+    // One service, so one partition: kafkajs would send all 1,500 records (about 2 MB) as one batch.
+    const alerts = Array.from({ length: 1500 }, (_, index) => ({
+      labels: { alertname: 'PodNotReady', service: 'auth', pod: `auth-${index}` },
+      annotations: { description: `pod ${index} ${'is not ready '.repeat(80)}` },
+      startsAt: '2026-11-22T03:00:00Z',
+    }));
+    const response = await post(ingest, webhookBody(alerts));
+    expect(response.status).toBe(200);
+    const { ids } = (await response.json()) as { ids: string[] };
+    const received: IncomingMessage[] = [];
+    const subscription = await consume(bus, topics.alerts, received);
+    try {
+      await waitFor(() => received.length >= 1500, { description: '1,500 alert records', timeoutMs: 60_000 });
+    } finally {
+      await subscription.close();
+    }
+    expect(received.map((message) => message.headers['sitrep-id'])).toEqual(ids);
+  });
+
+  it('refuses with 413, writing nothing, a notification with one record over it', async () => {
+    const alerts = [
+      { labels: { alertname: 'Small', service: 'users-db' }, startsAt: '2026-11-22T03:00:00Z' },
+      {
+        labels: { alertname: 'Huge', service: 'users-db' },
+        annotations: { description: 'x'.repeat(1100 * 1024) },
+        startsAt: '2026-11-22T03:00:00Z',
+      },
+    ];
+    const response = await post(ingest, webhookBody(alerts));
+    expect(response.status).toBe(413);
+    const { error } = (await response.json()) as { error: { code: string; field: string } };
+    expect(error).toMatchObject({ code: 'payload_too_large', field: 'alerts[1]' });
+    const ends = await bus.readAll(topics.alerts);
+    expect(ends.filter((message) => message.key === 'users-db')).toEqual([]);
+  });
+});
+
 describe('alert-ingest while Kafka is down', () => {
   it('answers 503 with Retry-After while the broker is stopped, and 200 once it is back', async () => {
     const broker = await startKafkaBroker();
