@@ -121,9 +121,10 @@ describe('scoreGrouping, against hand-computed figures', () => {
     expect(score.incidents).toBe(2);
   });
 
-  it('an occurrence attached to two predicted incidents counts in the first', () => {
-    // p1 = {a1}, p2 = {a1 again, a2}: a1 stays in p1, so A = {a1,a2} is split over p1 and p2 and
-    // its one pair is not found. Claimed: none. precision 1 (vacuous), recall 0, F1 0.
+  it('an occurrence attached to two predicted incidents pairs in the first, and splits its incident', () => {
+    // p1 = {a1}, p2 = {a1 again, a2}: for the pairs a1 stays in p1, so A's one pair (a1a2) is
+    // not found and none is claimed: precision 1 (vacuous), recall 0, F1 0. A is split: the
+    // on-call engineer sees a1 in both p1 and p2.
     const score = scoreGrouping(
       [incident('p1', [o('a1')]), incident('p2', [o('a1'), o('a2')])],
       [incident('A', [o('a1'), o('a2')])],
@@ -133,9 +134,16 @@ describe('scoreGrouping, against hand-computed figures', () => {
     expect(score.splitIncidents.map((split) => split.parts)).toEqual([
       [
         { incident: 'p1', alerts: 1 },
-        { incident: 'p2', alerts: 1 },
+        { incident: 'p2', alerts: 2 },
       ],
     ]);
+    // Holding B's occurrence as well as A's a1 again makes p2 a merge.
+    const withB = scoreGrouping(
+      [incident('p1', [o('a1'), o('a2')]), incident('p2', [o('a1'), o('b1')])],
+      [incident('A', [o('a1'), o('a2')]), incident('B', [o('b1')])],
+    );
+    expect(withB.mergedIncidents.map((merged) => merged.id)).toEqual(['p2']);
+    expect([withB.precision, withB.recall]).toEqual([1, 1]);
   });
 
   it('breaks the score down by shape', () => {

@@ -37,7 +37,7 @@ export interface TrueIncidentRef {
 
 /** A true incident whose occurrences Sitrep spread over more than one incident. */
 export interface SplitIncident extends TrueIncidentRef {
-  /** The predicted incidents holding its occurrences, with how many each, in predicted order. */
+  /** The predicted incidents holding any of its occurrences, with how many each, in predicted order. */
   readonly parts: readonly { readonly incident: string; readonly alerts: number }[];
 }
 
@@ -81,7 +81,7 @@ export interface GroupingScore {
   readonly missed: readonly MissedOccurrence[];
   /** Predicted occurrences no true incident lists: left out of every figure. */
   readonly unlabelled: number;
-  /** Occurrences attached to more than one predicted incident: each counts in the first only. */
+  /** Occurrences attached to more than one predicted incident: their pairs count in the first only. */
   readonly reattached: number;
   /** One per shape named in the truth, in order of first appearance. */
   readonly shapes: readonly ShapeScore[];
@@ -111,7 +111,8 @@ const refOf = (incident: LabelledIncident): TrueIncidentRef => ({
  * - predicted but in no true incident (`unlabelled`): left out, so a truth that labels only some
  *   incidents scores those alone (a predicted incident mixing them with labelled ones is not a
  *   merge);
- * - attached to several predicted incidents (`reattached`): it counts in the first only.
+ * - attached to several predicted incidents (`reattached`): its pairs count in the first only,
+ *   but its true incident is split over all of them (and each of them holds it in a merge).
  * A zero-pair denominator gives 1 (all singletons, each on its own, scores 1); F1 is their
  * harmonic mean. Pure and deterministic: lists come in truth or predicted order.
  */
@@ -167,6 +168,17 @@ export function scoreGrouping(
     }
   });
 
+  // Every attachment, each occurrence once per incident: what the on-call engineer sees, and so
+  // what splits and merges are made of (the pairs count each occurrence in its first incident).
+  const holds = predicted.map((incident) => {
+    const row = new Map<number, number>();
+    for (const key of new Set(incident.alerts.map(occurrenceKey))) {
+      const trueIndex = owner.get(key);
+      if (trueIndex !== undefined) row.set(trueIndex, (row.get(trueIndex) ?? 0) + 1);
+    }
+    return row;
+  });
+
   const shapeOf = (index: number): string | undefined => truth[index]?.shape;
   const shapeTally = new Map<string, { together: number; predicted: number; labelled: number }>();
   const tally = (shape: string | undefined) => {
@@ -188,13 +200,12 @@ export function scoreGrouping(
   const parts = truth.map((): { incident: string; alerts: number }[] => []);
   const mergedIncidents: MergedIncident[] = [];
   const inMerge = new Set<number>();
-  cells.forEach((row, index) => {
+  for (const row of cells) {
     let size = 0;
     const perShape = new Map<string, number>();
     for (const [trueIndex, count] of row) {
       size += count;
       together += pairsOf(count);
-      parts[trueIndex]?.push({ incident: predicted[index]?.id ?? '', alerts: count });
       const shape = shapeOf(trueIndex);
       const entry = tally(shape);
       if (entry && shape !== undefined) {
@@ -208,6 +219,10 @@ export function scoreGrouping(
       const entry = tally(shape);
       if (entry) entry.predicted += pairsOf(count) + count * (size - count);
     }
+  }
+  holds.forEach((row, index) => {
+    for (const [trueIndex, count] of row)
+      parts[trueIndex]?.push({ incident: predicted[index]?.id ?? '', alerts: count });
     if (row.size > 1) {
       for (const trueIndex of row.keys()) inMerge.add(trueIndex);
       mergedIncidents.push({
