@@ -10,23 +10,29 @@ import {
   alertScope,
   labelsFingerprint,
   normaliseLabels,
+  NO_CONDITION,
   type Alert,
+  type AlertCondition,
   type AlertListing,
+  type ConditionLookup,
   type CorrelationSettings,
 } from '@sitrep/domain';
 import { readRecord, type ConsumedRecord, type ReadResult } from './consumed-record.js';
 import { envelope, type EncodedMessage } from './envelope.js';
 
 /**
- * The webhook's alerts as domain values, each with its scope under the scope labels and, when
- * the notification is complete, where its group listed it. Copies of one alert within a
- * notification (a sender bug, or a group snapshot listing it twice) collapse into one: they have
- * the same occurrence id.
+ * The webhook's alerts as domain values, each with its scope under the scope labels, when the
+ * notification is complete where its group listed it, and when its condition first held if
+ * `conditionOf` knows (ingest's view of Prometheus's rules and the correlation file, read at
+ * receipt so the record says it and every reader concludes the same). Copies of one alert within
+ * a notification (a sender bug, or a group snapshot listing it twice) collapse into one: they
+ * have the same occurrence id.
  */
 export function alertsFromWebhook(
   webhook: AlertmanagerWebhook,
   receivedAt: Date,
   settings: Pick<CorrelationSettings, 'scopeLabels' | 'dependencies'>,
+  conditionOf: ConditionLookup = NO_CONDITION,
 ): Alert[] {
   const byId = new Map<string, Omit<Alert, 'listing'>>();
   for (const alert of webhook.alerts) {
@@ -34,6 +40,10 @@ export function alertsFromWebhook(
     const fingerprint = alert.fingerprint ?? labelsFingerprint(labels);
     const occurrenceId = alertOccurrenceId(fingerprint, alert.startsAt, alert.status);
     const endsAt = alert.endsAt === undefined || isGoZeroTime(alert.endsAt) ? null : alert.endsAt;
+    const condition = usableCondition(
+      conditionOf({ labels, startsAt: alert.startsAt, status: alert.status }),
+      alert.startsAt,
+    );
     byId.set(occurrenceId, {
       occurrenceId,
       fingerprint,
@@ -45,6 +55,7 @@ export function alertsFromWebhook(
       endsAt,
       generatorURL: alert.generatorURL === '' ? null : alert.generatorURL,
       receivedAt,
+      ...(condition === null ? {} : { condition }),
     });
   }
   const alerts = [...byId.values()];
@@ -59,6 +70,17 @@ export function alertsFromWebhook(
     ...alert,
     listing: { group, alertsWithKey: perKey.get(recordKey(alert, settings)) ?? null },
   }));
+}
+
+/**
+ * A condition a record can carry: not after startsAt (a lookup matching a later occurrence is
+ * not this one's) and within the instants every reader stores (startsAt minus a long `for`
+ * near 1970 is not).
+ */
+function usableCondition(condition: AlertCondition | null, startsAt: Date): AlertCondition | null {
+  if (condition === null) return null;
+  const since = condition.since.getTime();
+  return since <= startsAt.getTime() && since >= 0 ? condition : null;
 }
 
 /** The Alertmanager group a notification belongs to: the sender, the receiver and the group key. */
@@ -97,6 +119,9 @@ export function alertRecord(alert: Alert, webhook: AlertmanagerWebhook): AlertRe
       truncatedAlerts: webhook.truncatedAlerts,
       ...(alertsWithKey === null ? {} : { alertsWithKey }),
     },
+    ...(alert.condition === undefined
+      ? {}
+      : { condition: { since: alert.condition.since.toISOString(), source: alert.condition.source } }),
   };
 }
 
@@ -129,6 +154,9 @@ export function alertFromRecord(record: AlertRecordV1): Alert {
     generatorURL: record.generatorURL,
     receivedAt: new Date(record.receivedAt),
     listing: listingOf(record),
+    ...(record.condition === undefined
+      ? {}
+      : { condition: { since: new Date(record.condition.since), source: record.condition.source } }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ENTRY_KINDS, parseIncidentEventRecord } from '@sitrep/contracts';
+import { ALERT_CONDITION_SOURCES, ENTRY_KINDS, parseIncidentEventRecord } from '@sitrep/contracts';
 import {
+  CONDITION_SOURCES,
   Correlator,
   DEFAULT_CORRELATION_SETTINGS,
   DependencyMap,
@@ -65,6 +66,54 @@ describe('incident event records', () => {
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
       expect(incidentEventFromRecord(parsed.value)).toEqual(event);
     }
+  });
+});
+
+describe('the condition of an attached alert', () => {
+  const errors = { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' };
+  const attachedRecord = (condition?: { since: Date; source: 'prometheus_active' }) => {
+    const c = new Correlator(DEFAULT_CORRELATION_SETTINGS);
+    const events = c.applyAlert({ ...alert(errors, 5, 5.5), ...(condition === undefined ? {} : { condition }) });
+    const attached = events.find((event) => event.type === 'incident.alert_attached');
+    if (!attached) throw new Error('no alert attached');
+    return { event: attached, record: JSON.parse(JSON.stringify(incidentEventRecord(attached))) as unknown };
+  };
+  const read = (record: unknown) => {
+    const parsed = parseIncidentEventRecord(record);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    return incidentEventFromRecord(parsed.value);
+  };
+
+  it('round-trips, since as a Date', () => {
+    const { event, record } = attachedRecord({ since: at(0), source: 'prometheus_active' });
+    expect(record).toMatchObject({
+      data: { alert: { condition: { since: at(0).toISOString(), source: 'prometheus_active' } } },
+    });
+    expect(read(record)).toEqual(event);
+  });
+
+  it('reads an event written before it existed as unknown', () => {
+    const { event, record } = attachedRecord();
+    expect(JSON.stringify(record)).not.toContain('condition');
+    const alert = read(record);
+    expect(alert).toEqual(event);
+    expect(alert.type === 'incident.alert_attached' && 'condition' in alert.data.alert).toBe(false);
+  });
+
+  it('reads a source a newer Sitrep wrote as unknown, not as a bad record', () => {
+    const { record } = attachedRecord({ since: at(0), source: 'prometheus_active' });
+    const newer = JSON.parse(JSON.stringify(record)) as { data: { alert: { condition: { source: string } } } };
+    newer.data.alert.condition.source = 'tempo_trace';
+    const event = read(newer);
+    expect(event.type === 'incident.alert_attached' && event.data.alert.condition).toBeUndefined();
+    // Not anything at all: a condition whose since is no instant is still refused.
+    const broken = JSON.parse(JSON.stringify(record)) as { data: { alert: { condition: { since: string } } } };
+    broken.data.alert.condition.since = 'an hour ago';
+    expect(parseIncidentEventRecord(broken).ok).toBe(false);
+  });
+
+  it('has the same sources on the wire as in the domain', () => {
+    expect([...ALERT_CONDITION_SOURCES]).toEqual([...CONDITION_SOURCES]);
   });
 });
 

@@ -34,18 +34,22 @@ export function incidentEventFromRecord(record: IncidentEventRecordV1): Incident
         type: record.type,
         data: { ...record.data, startedAt: date(record.data.startedAt), detectedAt: date(record.data.detectedAt) },
       };
-    case 'incident.alert_attached':
+    case 'incident.alert_attached': {
+      const { condition, ...alert } = record.data.alert;
       return {
         ...base,
         type: record.type,
         data: {
           alert: {
-            ...record.data.alert,
-            startsAt: date(record.data.alert.startsAt),
-            receivedAt: date(record.data.alert.receivedAt),
+            ...alert,
+            startsAt: date(alert.startsAt),
+            receivedAt: date(alert.receivedAt),
+            // Absent on events written before it existed: when the condition began is unknown.
+            ...(condition === undefined ? {} : { condition: { ...condition, since: date(condition.since) } }),
           },
         },
       };
+    }
     case 'incident.alert_resolved':
       return {
         ...base,

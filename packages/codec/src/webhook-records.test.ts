@@ -11,7 +11,13 @@ import {
   type ChangeRecordV1,
   type ChangeRequest,
 } from '@sitrep/contracts';
-import { changeId, DEFAULT_CORRELATION_SETTINGS, DependencyMap, labelsFingerprint } from '@sitrep/domain';
+import {
+  changeId,
+  DEFAULT_CORRELATION_SETTINGS,
+  DependencyMap,
+  labelsFingerprint,
+  type ConditionLookup,
+} from '@sitrep/domain';
 import { alertFromRecord, alertMessages, alertRecord, alertsFromWebhook } from './alerts.js';
 import { changeFromRecord, changeFromRequest, changeMessage, changeRecord } from './changes.js';
 
@@ -272,6 +278,62 @@ describe('alertMessages', () => {
     const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS)[0]!, webhook);
     const older = { ...record, scope: { label: 'service', value: 'auth' } };
     expect(alertFromRecord(older).scope).toEqual({ label: 'service', service: 'auth', qualifiers: {} });
+  });
+});
+
+describe('when the condition first held', () => {
+  // HighErrorRate's rule has for: 5m: its condition held from five minutes before it fired.
+  const FIVE_MINUTES = 5 * 60_000;
+  const seen: Parameters<ConditionLookup>[0][] = [];
+  const ruleFor: ConditionLookup = (alert) => {
+    seen.push(alert);
+    return alert.labels.alertname === 'HighErrorRate'
+      ? { since: new Date(alert.startsAt.getTime() - FIVE_MINUTES), source: 'prometheus_rule' }
+      : null;
+  };
+
+  it('asks the lookup with the normalised labels and writes what it knows into the record', () => {
+    const webhook = parse(
+      body([firingAlert(), { ...firingAlert(), labels: { alertname: 'Other' }, fingerprint: '0000000000000001' }]),
+    );
+    const [errors, other] = alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS, ruleFor);
+    expect(seen[0]).toEqual({
+      labels: { alertname: 'HighErrorRate', service: 'auth', severity: 'page' },
+      startsAt: new Date('2026-11-22T06:00:00.123Z'),
+      status: 'firing',
+    });
+    expect(errors!.condition).toEqual({ since: new Date('2026-11-22T05:55:00.123Z'), source: 'prometheus_rule' });
+    expect(other!.condition).toBeUndefined();
+    const record = alertRecord(errors!, webhook);
+    expect(record.condition).toEqual({ since: '2026-11-22T05:55:00.123Z', source: 'prometheus_rule' });
+    expect(validateAlertRecord(JSON.parse(JSON.stringify(record)))).toBe(true);
+    expect(validateAlertRecord.errors).toBeNull();
+    expect('condition' in alertRecord(other!, webhook)).toBe(false);
+  });
+
+  it('reads back as the alert it was made from', () => {
+    const webhook = parse(body([firingAlert()]));
+    const alerts = alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS, ruleFor);
+    const [message] = alertMessages(alerts, webhook, SETTINGS, {});
+    expect(alertFromRecord(JSON.parse(message!.value) as AlertRecordV1)).toEqual(alerts[0]);
+  });
+
+  it('keeps no condition after startsAt or before 1970 (no reader could store it)', () => {
+    const webhook = parse(body([firingAlert()]));
+    const later: ConditionLookup = (alert) => ({
+      since: new Date(alert.startsAt.getTime() + 1),
+      source: 'prometheus_active',
+    });
+    const ancient: ConditionLookup = () => ({ since: new Date(-1), source: 'correlation_file' });
+    expect(alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS, later)[0]!.condition).toBeUndefined();
+    expect(alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS, ancient)[0]!.condition).toBeUndefined();
+  });
+
+  it('reads a record written before it existed as unknown', () => {
+    const webhook = parse(body([firingAlert()]));
+    const record = alertRecord(alertsFromWebhook(webhook, RECEIVED_AT, SETTINGS)[0]!, webhook);
+    expect('condition' in record).toBe(false);
+    expect('condition' in alertFromRecord(record)).toBe(false);
   });
 });
 

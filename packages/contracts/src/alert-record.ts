@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertConditionJsonSchema, alertConditionSchema, type AlertConditionV1 } from './alert-condition.js';
 import { recordInstant } from './time.js';
 import { parseWith, storableText, type ParseResult } from './validation.js';
 
@@ -46,6 +47,12 @@ export interface AlertRecordV1 {
      */
     readonly alertsWithKey?: number | undefined;
   };
+  /**
+   * When the alert's condition first held, as ingest learned it at receipt (Prometheus's rules,
+   * or the correlation file's `alert_for`): startsAt is late by the rule's `for:`. Absent when
+   * unknown, and on records written before it existed.
+   */
+  readonly condition?: AlertConditionV1 | undefined;
 }
 
 // What the edge accepts, every string storable and every instant in range (see time.ts).
@@ -74,6 +81,7 @@ export const alertRecordSchema = z.object({
     truncatedAlerts: z.number().int().nonnegative(),
     alertsWithKey: z.number().int().positive().optional(),
   }),
+  condition: alertConditionSchema(isoInstant),
 });
 
 export function parseAlertRecord(value: unknown): ParseResult<AlertRecordV1> {
@@ -157,5 +165,6 @@ export const alertRecordJsonSchema = {
         },
       },
     },
+    condition: alertConditionJsonSchema(instant),
   },
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertConditionSchema } from './alert-condition.js';
 import { parseWith, type ParseResult } from './validation.js';
 
 export const INCIDENT_EVENT_SCHEMA_NAME = 'sitrep.incident-event.v1';
@@ -33,6 +34,8 @@ const incidentAlert = z.object({
   receivedAt: instant,
   value: z.number().nullable(),
   generatorURL: z.string().nullable(),
+  /** When its condition first held; absent when unknown and on events written before it existed. */
+  condition: alertConditionSchema(instant),
 });
 
 const incidentChange = z.object({

@@ -5,6 +5,34 @@ import type { Scope } from './scope.js';
 export type AlertStatus = 'firing' | 'resolved';
 
 /**
+ * How ingest learned when an alert's condition first held: the pending alert Prometheus listed
+ * (`prometheus_active`, its activeAt), the rule's `for:` as Prometheus reported it
+ * (`prometheus_rule`), or the correlation file's `alert_for` (`correlation_file`).
+ */
+export const CONDITION_SOURCES = ['prometheus_active', 'prometheus_rule', 'correlation_file'] as const;
+export type ConditionSource = (typeof CONDITION_SOURCES)[number];
+
+/**
+ * When the alert's condition first held. Prometheus stamps startsAt when a rule fires, after its
+ * `for:` (the alert was pending since activeAt), so startsAt is late by up to `for`; ingest
+ * learns the difference at receipt and records it, so every reader concludes the same.
+ */
+export interface AlertCondition {
+  /** Not after the alert's startsAt. */
+  readonly since: Date;
+  readonly source: ConditionSource;
+}
+
+/**
+ * What ingest knows, when a notification arrives, about when an alert's condition first held;
+ * null when it knows nothing. Answers from memory only: it runs on the webhook's request path.
+ */
+export type ConditionLookup = (alert: Pick<Alert, 'labels' | 'startsAt' | 'status'>) => AlertCondition | null;
+
+/** Knows nothing: every alert's impact counts from its startsAt. */
+export const NO_CONDITION: ConditionLookup = () => null;
+
+/**
  * Where a complete Alertmanager notification listed the alert. Alertmanager lists every alert
  * of its group in every notification, so an occurrence an earlier notification of the group
  * listed as firing and a later one no longer lists has ended, even without a resolved report.
@@ -38,6 +66,8 @@ export interface Alert {
   readonly receivedAt: Date;
   /** Null when the notification was truncated (its listing is incomplete and proves nothing). */
   readonly listing: AlertListing | null;
+  /** When its condition first held, when ingest knew; absent when unknown (and on older records). */
+  readonly condition?: AlertCondition;
 }
 
 /**

@@ -1,5 +1,5 @@
-export { alertOccurrenceId } from './alert.js';
-export type { Alert, AlertListing, AlertStatus } from './alert.js';
+export { alertOccurrenceId, CONDITION_SOURCES, NO_CONDITION } from './alert.js';
+export type { Alert, AlertCondition, AlertListing, AlertStatus, ConditionLookup, ConditionSource } from './alert.js';
 export { changeId } from './change.js';
 export type { Change } from './change.js';
 export { systemClock } from './clock.js';
@@ -63,6 +63,9 @@ export {
   humanTimelineEntry,
   impactFromSeries,
   incidentDurations,
+  alertImpactStart,
+  IMPACT_START_SOURCES,
+  impactStart,
   incidentImpact,
   incidentMoments,
   INCIDENT_STATUSES,
@@ -82,6 +85,8 @@ export type {
   HumanEntry,
   HumanEntryKind,
   IncidentDurations,
+  ImpactStart,
+  ImpactStartSource,
   IncidentImpact,
   IncidentMoments,
   IncidentRecord,

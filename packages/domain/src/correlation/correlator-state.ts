@@ -118,8 +118,13 @@ export function snapshotOf(state: CorrelatorState): CorrelatorSnapshot {
 const date = (value: string): Date => new Date(value);
 const maybeDate = (value: string | null): Date | null => (value === null ? null : new Date(value));
 
-function reviveIncidentAlert(alert: Json<IncidentAlert>): IncidentAlert {
-  return { ...alert, startsAt: date(alert.startsAt), receivedAt: date(alert.receivedAt) };
+function reviveIncidentAlert({ condition, ...alert }: Json<IncidentAlert>): IncidentAlert {
+  return {
+    ...alert,
+    startsAt: date(alert.startsAt),
+    receivedAt: date(alert.receivedAt),
+    ...(condition === undefined ? {} : { condition: { ...condition, since: date(condition.since) } }),
+  };
 }
 
 function reviveIncidentChange(change: Json<IncidentChange>): IncidentChange {

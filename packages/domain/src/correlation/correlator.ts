@@ -456,6 +456,7 @@ export class Correlator {
       receivedAt: alert.receivedAt,
       value: alertValue(alert),
       generatorURL: alert.generatorURL,
+      ...(alert.condition === undefined ? {} : { condition: alert.condition }),
     };
   }
 

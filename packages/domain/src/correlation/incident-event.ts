@@ -1,3 +1,4 @@
+import type { AlertCondition } from '../alert.js';
 import type { Labels } from '../labels.js';
 import type { Severity } from './severity.js';
 import type { SignalClass } from './signal.js';
@@ -18,6 +19,11 @@ export interface IncidentAlert {
   /** The alert's value when it reports one (a `value` annotation or label), e.g. 0.31 for 31 %. */
   readonly value: number | null;
   readonly generatorURL: string | null;
+  /**
+   * When its condition first held (before startsAt by the rule's `for:`), as ingest learned it;
+   * absent when unknown, and on events written before it existed.
+   */
+  readonly condition?: AlertCondition;
 }
 
 export interface IncidentChange {

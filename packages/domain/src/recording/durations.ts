@@ -1,10 +1,14 @@
 import type { IncidentEvent } from '../correlation/incident-event.js';
 import type { IncidentSummary } from '../correlation/incident-summary.js';
 import type { HumanEntry } from './entries.js';
+import { impactStart } from './impact-start.js';
 
 /** The moments of an incident. See README "Durations" for the definitions. */
 export interface IncidentMoments {
-  /** Impact start: the earliest alert startsAt, unless a person recorded `impact_started`. */
+  /**
+   * Impact start: when the condition of the earliest alert first held (its startsAt when that is
+   * not known), unless a person recorded `impact_started`. See impactStart for where it came from.
+   */
   readonly startedAt: Date;
   /** When Sitrep received the first alert. */
   readonly detectedAt: Date;
@@ -47,11 +51,6 @@ export function incidentMoments(
   entries: readonly HumanEntry[],
 ): IncidentMoments {
   const ofKind = (kind: HumanEntry['kind']) => entries.filter((entry) => entry.kind === kind);
-  // The latest-recorded impact_started wins: a later entry corrects an earlier guess.
-  const impact = ofKind('impact_started').reduce<HumanEntry | undefined>(
-    (latest, entry) => (latest === undefined || entry.recordedAt >= latest.recordedAt ? entry : latest),
-    undefined,
-  );
   const reopened = lastReopenedAt(events);
   const current = (entry: HumanEntry) => reopened === null || entry.at >= reopened;
   const resolvedByPerson = earliestOf(ofKind('resolved').filter(current));
@@ -63,7 +62,7 @@ export function incidentMoments(
     );
   const resolvedByAlerts = summary.status === 'resolved' ? summary.resolvedAt : null;
   return {
-    startedAt: impact?.at ?? summary.startedAt,
+    startedAt: impactStart(summary, events, entries).at,
     detectedAt: summary.detectedAt,
     acknowledgedAt: earliestOf(ofKind('acknowledged'))?.at ?? null,
     mitigatedAt: earliestOf(ofKind('mitigated'))?.at ?? null,

@@ -1,5 +1,6 @@
 import type { IncidentAlert, IncidentEvent } from '../correlation/incident-event.js';
 import type { SignalClass } from '../correlation/signal.js';
+import { alertImpactStart } from './impact-start.js';
 
 export interface SignalImpact {
   readonly signal: SignalClass;
@@ -112,7 +113,9 @@ export function integrateMax(intervals: readonly Interval[], start: number, end:
 /**
  * What alerts reported (a `value` annotation or label: 0.31 or `31%` for 31 % of requests
  * failing), one contribution per attached alert with a value, in attach order. Each value holds
- * from its alert's start to its end (or the window end).
+ * from its alert's impact start (when its condition first held, when known, else its startsAt)
+ * to its end (or the window end): the window opens at the earliest of those, so a pending
+ * alert's `for:` must not count as time without impact.
  */
 export function valueContributions(events: readonly IncidentEvent[], window: Window): AlertContribution[] {
   const start = window.from.getTime();
@@ -129,7 +132,7 @@ export function valueContributions(events: readonly IncidentEvent[], window: Win
       alert,
       intervals: [
         {
-          from: Math.max(start, alert.startsAt.getTime()),
+          from: Math.max(start, alertImpactStart(alert).at.getTime()),
           to: Math.min(end, ends.get(alert.alertId) ?? end),
           value: alert.value ?? 0,
         },

@@ -3,6 +3,7 @@ import { summariseIncidents, type IncidentSummary } from '../correlation/inciden
 import { incidentDurations, incidentMoments, type IncidentDurations, type IncidentMoments } from './durations.js';
 import type { HumanEntry, TimelineEntry } from './entries.js';
 import { incidentImpact, type IncidentImpact } from './impact.js';
+import { impactStart, type ImpactStart } from './impact-start.js';
 import { buildTimeline } from './timeline.js';
 
 /**
@@ -19,6 +20,8 @@ export interface IncidentRecord {
   readonly summary: IncidentSummary;
   readonly status: IncidentStatus;
   readonly moments: IncidentMoments;
+  /** Where moments.startedAt came from. */
+  readonly impactStart: ImpactStart;
   readonly durations: IncidentDurations;
   readonly impact: IncidentImpact;
   readonly timeline: readonly TimelineEntry[];
@@ -46,6 +49,7 @@ export function recordIncident(
     summary,
     status: incidentStatus(summary, moments),
     moments,
+    impactStart: impactStart(summary, events, entries),
     durations: incidentDurations(moments, now),
     impact: incidentImpact(events, { from: moments.startedAt, to: moments.resolvedAt ?? now }),
     timeline: buildTimeline(events, entries),

@@ -3,6 +3,8 @@ export type { AutomaticEntryKind, EntrySource, HumanEntry, HumanEntryKind, Timel
 export { incidentDurations, incidentMoments } from './durations.js';
 export type { IncidentDurations, IncidentMoments } from './durations.js';
 export { incidentImpact } from './impact.js';
+export { alertImpactStart, IMPACT_START_SOURCES, impactStart } from './impact-start.js';
+export type { ImpactStart, ImpactStartSource } from './impact-start.js';
 export type { IncidentImpact, SignalImpact } from './impact.js';
 export { durationStats, reliabilityReport } from './reliability.js';
 export type { DurationStats, ReliabilityGroup, ReliabilityGrouping, ReportedIncident } from './reliability.js';

@@ -46,6 +46,23 @@ function timelineStamps(entries: readonly TimelineEntry[], zone: string): string
   });
 }
 
+/** Why the impact start is earlier than the first alert, or whose it is; nothing when it is the alert's startsAt. */
+function impactStartNote({ impactStart }: IncidentRecord): string {
+  const alertname = impactStart.alert?.alertname ?? 'the first alert';
+  switch (impactStart.source) {
+    case 'alert_startsAt':
+      return '';
+    case 'person':
+      return ' (recorded by a person)';
+    case 'prometheus_active':
+      return ` (when ${alertname}'s condition began: Prometheus listed the alert pending)`;
+    case 'prometheus_rule':
+      return ` (when ${alertname}'s condition began: its start less its rule's for: in Prometheus)`;
+    case 'correlation_file':
+      return ` (when ${alertname}'s condition began: its start less its alert_for in the correlation file)`;
+  }
+}
+
 function issueSummary(record: IncidentRecord, zone: string): string[] {
   const { summary, moments, durations, impact, status } = record;
   const top = summary.probableCause[0];
@@ -54,7 +71,7 @@ function issueSummary(record: IncidentRecord, zone: string): string[] {
       ? 'ongoing (open)'
       : `${stamp(moments.resolvedAt, zone)}${status === 'closed' ? ' (closed)' : ''}`;
   const lines = [
-    `- **Start of impact:** ${stamp(moments.startedAt, zone)}`,
+    `- **Start of impact:** ${stamp(moments.startedAt, zone)}${impactStartNote(record)}`,
     `- **Detected:** ${stamp(moments.detectedAt, zone)}`,
     `- **End:** ${end}`,
     `- **Duration:** ${humanDuration(durations.duration)}${moments.resolvedAt === null ? ' so far' : ''}`,

@@ -1,6 +1,8 @@
 import type { AlertEndReason, IncidentAlert, IncidentEvent } from '../correlation/incident-event.js';
 import { describeSignal } from '../correlation/signal.js';
 import type { HumanEntry, TimelineEntry } from './entries.js';
+import { alertImpactStart, earliestAlert, type ImpactStartSource } from './impact-start.js';
+import { humanDuration } from './postmortem.js';
 
 function valueText(alert: IncidentAlert): string {
   if (alert.value === null) return '';
@@ -18,6 +20,30 @@ const END_REASON_TEXT: Readonly<Record<AlertEndReason, string>> = {
   stale: ': no notification listed it for the stale window (its resolution was lost)',
 };
 
+/** How the impact start was learned, when it is not the alert's own startsAt. */
+const CONDITION_TEXT: Readonly<Record<Exclude<ImpactStartSource, 'alert_startsAt' | 'person'>, string>> = {
+  prometheus_active: 'when Prometheus listed the alert pending',
+  prometheus_rule: "its rule's for: in Prometheus",
+  correlation_file: "its for: from the correlation file's alert_for",
+};
+
+/** The automatic impact_started entry: when the earliest alert's condition began, and how Sitrep knows. */
+function impactStartedEntry(alert: IncidentAlert): TimelineEntry {
+  const start = alertImpactStart(alert);
+  const early = Math.round((alert.startsAt.getTime() - start.at.getTime()) / 1000);
+  return {
+    id: `${alert.alertId}-impact`,
+    at: start.at,
+    kind: 'impact_started',
+    source: 'alert',
+    text:
+      start.source === 'alert_startsAt'
+        ? `Impact began: ${alert.alertname} on ${alert.service} started`
+        : `Impact began: ${alert.alertname}'s condition on ${alert.service} held, ${humanDuration(early)} before the alert fired (${CONDITION_TEXT[start.source]})`,
+    author: null,
+  };
+}
+
 /**
  * The entries Sitrep writes by itself. Alert entries are placed when the alert's condition
  * began or ended (startsAt/endsAt), not when the notification arrived: that is what happened to
@@ -27,7 +53,6 @@ export function automaticEntries(events: readonly IncidentEvent[]): TimelineEntr
   const entries: TimelineEntry[] = [];
   const alerts = new Map<string, IncidentAlert>();
   let topCause = '';
-  let earliest: IncidentAlert | undefined;
   for (const event of events) {
     switch (event.type) {
       case 'incident.opened':
@@ -45,7 +70,6 @@ export function automaticEntries(events: readonly IncidentEvent[]): TimelineEntr
         // The same occurrence again: Alertmanager listed it as firing after Sitrep presumed it ended.
         if (alerts.has(alert.alertId)) break;
         alerts.set(alert.alertId, alert);
-        if (!earliest || alert.startsAt < earliest.startsAt) earliest = alert;
         entries.push({
           id: event.id,
           at: alert.startsAt,
@@ -129,16 +153,8 @@ export function automaticEntries(events: readonly IncidentEvent[]): TimelineEntr
         break;
     }
   }
-  if (earliest) {
-    entries.push({
-      id: `${earliest.alertId}-impact`,
-      at: earliest.startsAt,
-      kind: 'impact_started',
-      source: 'alert',
-      text: `Impact began: ${earliest.alertname} on ${earliest.service} started`,
-      author: null,
-    });
-  }
+  const earliest = earliestAlert(events);
+  if (earliest) entries.push(impactStartedEntry(earliest));
   return entries;
 }
 

@@ -1,4 +1,4 @@
-import { alertOccurrenceId, type Alert, type AlertListing } from '../alert.js';
+import { alertOccurrenceId, type Alert, type AlertListing, type ConditionSource } from '../alert.js';
 import { changeId, type Change } from '../change.js';
 import { DEFAULT_CORRELATION_SETTINGS } from '../correlation/settings.js';
 import { labelsFingerprint } from '../fingerprint.js';
@@ -18,6 +18,8 @@ export interface AlertSpec {
   /** Minute the alert started (Prometheus' startsAt). */
   readonly starts: number;
   readonly generatorURL?: string;
+  /** When its condition first held (minute) and how ingest learned it; unknown when absent. */
+  readonly condition?: { readonly since: number; readonly source: ConditionSource };
 }
 
 /** One report of an alert: received at minute `received`; resolved, having ended at `ends`, when given. */
@@ -50,6 +52,9 @@ export function reportedAlert(spec: AlertSpec, report: AlertReport, epoch = TEST
     receivedAt: minute(report.received, epoch),
     // No group listing: a test that wants Alertmanager's group snapshots says so.
     listing: report.listing ?? null,
+    ...(spec.condition === undefined
+      ? {}
+      : { condition: { since: minute(spec.condition.since, epoch), source: spec.condition.source } }),
   };
 }
 
