@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { DeliveryFileError } from '@sitrep/alert-ingest';
+import { DeliveryFileError, SweepError, TruthFileError } from '@sitrep/alert-ingest';
 import { ConfigError } from '@sitrep/config';
 import { RebuildError } from '@sitrep/recorder';
+import { backtestCommand } from './backtest-command.js';
 import { exportCommand } from './export-command.js';
 import {
   checkZone,
@@ -20,6 +21,8 @@ function fail(error: unknown): never {
   if (
     error instanceof ConfigError ||
     error instanceof DeliveryFileError ||
+    error instanceof TruthFileError ||
+    error instanceof SweepError ||
     error instanceof CliError ||
     error instanceof RebuildError
   ) {
@@ -95,6 +98,33 @@ export async function main(argv: readonly string[]): Promise<void> {
         fail(error);
       }
     });
+  program
+    .command('backtest')
+    .description(
+      'replay recorded deliveries and score the incidents against labelled truth: pairwise precision, recall and F1 over alert occurrences, split and merged incidents',
+    )
+    .argument('<file>', 'NDJSON of recorded deliveries, as for replay')
+    .requiredOption(
+      '--truth <file>',
+      'JSON: {"incidents": [{"id": ..., "alerts": [{"fingerprint": ..., "startsAt": ...}]}]} (optional "shape", "unambiguous")',
+    )
+    .option('--config <file>', 'correlation config (overrides SITREP_CORRELATION_CONFIG)')
+    .option('--sweep <key=values>', 'one replay per value of a correlation file key, e.g. windows.group=5m,10m,20m')
+    .option('--json', 'one JSON object per setting per line')
+    .action(
+      printing((file: string, options: { truth: string; config?: string; sweep?: string; json?: boolean }) =>
+        backtestCommand(
+          file,
+          {
+            truth: options.truth,
+            json: options.json === true,
+            ...(options.config === undefined ? {} : { config: options.config }),
+            ...(options.sweep === undefined ? {} : { sweep: options.sweep }),
+          },
+          process.env,
+        ),
+      ),
+    );
   program
     .command('export')
     .description('print the recorded deliveries on the alerts and changes topics, in the replay format')

@@ -7,6 +7,7 @@ import { parseDeliveries, replay, replayTopics } from '@sitrep/alert-ingest';
 import { DEFAULT_CORRELATION_SETTINGS } from '@sitrep/domain';
 import { createMemoryLogger } from '@sitrep/telemetry';
 import { testKafkaBrokers, waitFor } from '@sitrep/testkit';
+import { backtestCommand } from './backtest-command.js';
 import { withReplayBus } from './replay-bus.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
@@ -58,5 +59,21 @@ describe('replays on Kafka leave no topics behind', () => {
       }),
     ).rejects.toThrow('the scoring failed');
     for (const topic of replayTopics(failedPrefix)) await gone(topic);
+  });
+
+  it('backtests on Kafka as on the embedded bus', async () => {
+    const truth = fixture('lb-outage.truth.json');
+    const kafka = await backtestCommand(
+      fixture('lb-outage.ndjson'),
+      { truth, config: fixture('lb-outage.correlation.yml'), json: true },
+      env(),
+    );
+    const embedded = await backtestCommand(
+      fixture('lb-outage.ndjson'),
+      { truth, config: fixture('lb-outage.correlation.yml'), json: true },
+      {},
+    );
+    expect(kafka).toEqual(embedded);
+    expect(JSON.parse(kafka[0] ?? '')).toMatchObject({ f1: 1, split: 0, merged: 0 });
   });
 });

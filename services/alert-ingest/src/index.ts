@@ -11,4 +11,7 @@ export type { AlertIngest, AlertIngestDeps } from './service.js';
 export { DeliveryFileError, deliveriesFromRecords, parseDeliveries, parseDeliveryLine } from './replay/deliveries.js';
 export type { Delivery } from './replay/deliveries.js';
 export { exportDeliveries, replay, replayTopics } from './replay/replay.js';
+export { parseSweep, SweepError, sweepSettings } from './replay/sweep.js';
+export type { SweepSpec, SweptSettings } from './replay/sweep.js';
+export { parseTruthFile, TruthFileError } from './replay/truth-file.js';
 export type { ReplayOptions, ReplayResult } from './replay/replay.js';
