@@ -13,6 +13,7 @@ import {
   timelineCommand,
 } from './incident-commands.js';
 import { rebuildCommand } from './rebuild-command.js';
+import { redriveCommand } from './redrive-command.js';
 import { CliError, recorderClient } from './recorder-client.js';
 import { replayCommand } from './replay-command.js';
 import { start } from './start.js';
@@ -221,4 +222,22 @@ function addRecorderCommands(program: Command): void {
     .command('rebuild')
     .description("rebuild the recorder's store from the incident and entry topics, into an empty database")
     .action(printing(() => rebuildCommand(process.env)));
+  program
+    .command('redrive')
+    .description('put dead letters back on the topics they came from, once what refused them is fixed')
+    .option('--topic <topic>', 'only dead letters from this topic (e.g. sitrep.incidents.v1)')
+    .option('--reason <reason>', 'only dead letters set aside for this reason (e.g. apply_failed)')
+    .option('--dry-run', 'say what would be redriven, publish nothing')
+    .action(
+      printing((options: { topic?: string; reason?: string; dryRun?: boolean }) =>
+        redriveCommand(
+          {
+            ...(options.topic === undefined ? {} : { topic: options.topic }),
+            ...(options.reason === undefined ? {} : { reason: options.reason }),
+            dryRun: options.dryRun === true,
+          },
+          process.env,
+        ),
+      ),
+    );
 }

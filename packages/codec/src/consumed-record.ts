@@ -5,7 +5,14 @@ import { HEADERS, type ParseResult } from '@sitrep/contracts';
 export type ConsumedRecord = Omit<IncomingMessage, 'timestamp'>;
 
 /** Why a record went to the dead-letter topic: a fixed set, so it can be a metric label. */
-export const DEAD_LETTER_REASONS = ['invalid_json', 'schema_violation', 'unknown_schema', 'sequence_conflict'] as const;
+export const DEAD_LETTER_REASONS = [
+  'invalid_json',
+  'schema_violation',
+  'unknown_schema',
+  'sequence_conflict',
+  /** Failed to apply for a reason retrying did not cure (a value the store refuses). */
+  'apply_failed',
+] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 export type ReadResult<T> =

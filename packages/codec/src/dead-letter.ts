@@ -1,6 +1,14 @@
 import type { ConsumedRecord, DeadLetterReason } from './consumed-record.js';
 import type { EncodedMessage } from './envelope.js';
 
+const DEAD_LETTER_HEADERS = {
+  reason: 'sitrep-dead-letter-reason',
+  detail: 'sitrep-dead-letter-detail',
+  topic: 'sitrep-source-topic',
+  partition: 'sitrep-source-partition',
+  offset: 'sitrep-source-offset',
+} as const;
+
 /**
  * The record to publish on the dead-letter topic: the original key, value and headers, plus why
  * and where it came from, so it can be inspected and re-published once fixed.
@@ -11,11 +19,11 @@ export function deadLetterMessage(record: ConsumedRecord, reason: DeadLetterReas
     value: record.value,
     headers: {
       ...record.headers,
-      'sitrep-dead-letter-reason': reason,
-      'sitrep-dead-letter-detail': detail.slice(0, 1000),
-      'sitrep-source-topic': record.topic,
-      'sitrep-source-partition': String(record.partition),
-      'sitrep-source-offset': record.offset,
+      [DEAD_LETTER_HEADERS.reason]: reason,
+      [DEAD_LETTER_HEADERS.detail]: detail.slice(0, 1000),
+      [DEAD_LETTER_HEADERS.topic]: record.topic,
+      [DEAD_LETTER_HEADERS.partition]: String(record.partition),
+      [DEAD_LETTER_HEADERS.offset]: record.offset,
     },
   };
 }
@@ -47,5 +55,28 @@ export function deadLetterSender(deps: DeadLetterDeps): DeadLetterSend {
     });
     await deps.publish(deps.topic, [deadLetterMessage(record, reason, detail)]);
     deps.deadLetters.inc({ reason });
+  };
+}
+
+/** A dead letter, read back: where it came from and why, and the record as it was. */
+export interface DeadLetter {
+  readonly sourceTopic: string;
+  readonly reason: string;
+  readonly detail: string;
+  /** The original record, to publish on its topic again once what refused it is fixed. */
+  readonly original: EncodedMessage;
+}
+
+/** The inverse of deadLetterMessage; null for a record on the topic that is not a dead letter. */
+export function readDeadLetter(record: ConsumedRecord): DeadLetter | null {
+  const { [DEAD_LETTER_HEADERS.reason]: reason, [DEAD_LETTER_HEADERS.topic]: sourceTopic } = record.headers;
+  if (reason === undefined || sourceTopic === undefined) return null;
+  const ours = new Set<string>(Object.values(DEAD_LETTER_HEADERS));
+  const headers = Object.fromEntries(Object.entries(record.headers).filter(([name]) => !ours.has(name)));
+  return {
+    sourceTopic,
+    reason,
+    detail: record.headers[DEAD_LETTER_HEADERS.detail] ?? '',
+    original: { key: record.key ?? '', value: record.value, headers },
   };
 }

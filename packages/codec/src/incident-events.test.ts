@@ -122,3 +122,20 @@ describe('timeline entry kinds', () => {
     expect([...ENTRY_KINDS]).toEqual([...HUMAN_ENTRY_KINDS]);
   });
 });
+
+describe('incident events a newer Sitrep wrote', () => {
+  it('reads enum values this version does not know as the closest known one, not as a bad record', () => {
+    const [opened, attached] = everyEventType().map(incidentEventRecord);
+    const newer = JSON.parse(JSON.stringify(attached)) as { data: { alert: Record<string, unknown> } };
+    newer.data.alert.signal = 'queue_depth';
+    newer.data.alert.severity = 'page';
+    const parsed = parseIncidentEventRecord(newer);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok || parsed.value.type !== 'incident.alert_attached') throw new Error('not parsed');
+    expect(parsed.value.data.alert).toMatchObject({ signal: 'other', severity: 'warning' });
+    // Not anything at all: a value of the wrong kind is still refused.
+    const broken = JSON.parse(JSON.stringify(opened)) as { data: Record<string, unknown> };
+    broken.data.severity = 42;
+    expect(parseIncidentEventRecord(broken).ok).toBe(false);
+  });
+});

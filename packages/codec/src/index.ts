@@ -8,8 +8,8 @@ export {
   correlatorStateRecord,
   readCorrelatorState,
 } from './correlator-state.js';
-export { deadLetterMessage, deadLetterSender } from './dead-letter.js';
-export type { DeadLetterDeps, DeadLetterSend } from './dead-letter.js';
+export { deadLetterMessage, deadLetterSender, readDeadLetter } from './dead-letter.js';
+export type { DeadLetter, DeadLetterDeps, DeadLetterSend } from './dead-letter.js';
 export { envelope } from './envelope.js';
 export type { EncodedMessage } from './envelope.js';
 export {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alertConditionSchema } from './alert-condition.js';
-import { parseWith, type ParseResult } from './validation.js';
+import { parseWith, tolerantEnum, type ParseResult } from './validation.js';
 
 export const INCIDENT_EVENT_SCHEMA_NAME = 'sitrep.incident-event.v1';
 
@@ -18,8 +18,13 @@ export const INCIDENT_EVENT_TYPES = [
 
 const instant = z.iso.datetime({ offset: false });
 const labels = z.record(z.string(), z.string());
-const severity = z.enum(['critical', 'warning', 'info']);
-const signal = z.enum(['error_rate', 'latency', 'load_imbalance', 'saturation', 'availability', 'other']);
+// Tolerant: what a newer Sitrep adds reads as the closest known value (the severity mapping's
+// fallback, `other`), so a rolling upgrade never dead-letters an incident's events.
+const severity = tolerantEnum(['critical', 'warning', 'info'], 'warning');
+const signal = tolerantEnum(
+  ['error_rate', 'latency', 'load_imbalance', 'saturation', 'availability', 'other'],
+  'other',
+);
 
 const incidentAlert = z.object({
   alertId: z.string(),
@@ -49,7 +54,10 @@ const incidentChange = z.object({
 
 const causeHint = z.object({
   rank: z.number().int().positive(),
-  signal: z.union([signal, z.literal('change')]),
+  signal: tolerantEnum(
+    ['error_rate', 'latency', 'load_imbalance', 'saturation', 'availability', 'other', 'change'],
+    'other',
+  ),
   service: z.string(),
   since: instant,
   reason: z.string(),
@@ -84,7 +92,7 @@ export const incidentEventRecordSchema = z.discriminatedUnion('type', [
       endsAt: instant,
       receivedAt: instant,
       /** Absent on events written before it existed: those were reported resolutions or replacements. */
-      reason: z.enum(['resolved', 'replaced', 'not_in_group', 'stale']).optional(),
+      reason: tolerantEnum(['resolved', 'replaced', 'not_in_group', 'stale'], 'resolved').optional(),
     }),
   }),
   z.object({ ...envelope, type: z.literal('incident.change_attached'), data: z.object({ change: incidentChange }) }),

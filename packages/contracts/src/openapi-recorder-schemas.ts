@@ -194,6 +194,7 @@ export const recorderSchemas = {
       'lastSequence',
       'waitingEvents',
       'resolvesAt',
+      'warnings',
     ],
     properties: {
       id: { type: 'string' },
@@ -217,6 +218,11 @@ export const recorderSchemas = {
         type: 'integer',
         minimum: 0,
         description: 'Events stored but not applied yet: one before them has not arrived.',
+      },
+      warnings: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'What the reader should know before trusting this record, e.g. events waiting for a missing one.',
       },
     },
   },

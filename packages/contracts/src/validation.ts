@@ -73,3 +73,14 @@ export function storableLabels(valueError?: string, name: z.ZodString = storable
     })
     .pipe(record);
 }
+
+/**
+ * An enum on a record another Sitrep version may write: a value this version does not know
+ * reads as `fallback` instead of failing the record (during a rolling upgrade a newer correlator
+ * may emit a signal class the recorder does not know yet; dead-lettering would cut the
+ * incident's tail). Anything that is not a string still fails. JSON Schema shows the known values.
+ */
+export function tolerantEnum<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
+  const known = new Set<string>(values);
+  return z.preprocess((value) => (typeof value === 'string' && !known.has(value) ? fallback : value), z.enum(values));
+}

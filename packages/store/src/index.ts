@@ -12,6 +12,7 @@ export type {
   OpenIncidentCount,
   ReportedRow,
   StoredEvent,
+  WaitingEvents,
   WriteOutcome,
 } from './store.js';
 export { openIncidentStore } from './open-store.js';

@@ -13,6 +13,7 @@ import {
   reportQuery,
   StaleRow,
   storedCounts,
+  waitingFromRow,
   toPage,
   type SqlValue,
 } from './rows.js';
@@ -27,6 +28,7 @@ import {
   type OpenIncidentCount,
   type ReportedRow,
   type StoredEvent,
+  type WaitingEvents,
   type WriteOutcome,
 } from './store.js';
 
@@ -202,6 +204,10 @@ export class PostgresIncidentStore implements IncidentStore {
 
   async openIncidentCounts(): Promise<OpenIncidentCount[]> {
     return countOpen((await this.query(SQL.openIncidents)).rows);
+  }
+
+  async waitingEvents(): Promise<WaitingEvents> {
+    return waitingFromRow((await this.query(SQL.waitingEvents)).rows[0]);
   }
 
   async counts(): Promise<{ events: number; incidents: number; entries: number }> {

@@ -6,6 +6,7 @@ import type {
   OpenIncidentCount,
   ReportedRow,
   StoredEvent,
+  WaitingEvents,
 } from './store.js';
 import { INCIDENT_ROW_STATUSES, StoreError } from './store.js';
 import { SQL } from './schema.js';
@@ -112,6 +113,11 @@ export function countOpen(rows: readonly Raw[]): OpenIncidentCount[] {
     counts.set(key, { service, severity, count: (counts.get(key)?.count ?? 0) + 1 });
   }
   return [...counts.values()];
+}
+
+export function waitingFromRow(row: Raw | undefined): WaitingEvents {
+  const count = num(row?.count ?? 0);
+  return { count, oldestOccurredAt: count === 0 ? null : optionalDate(row?.oldest ?? null) };
 }
 
 export function storedCounts(row: Raw | undefined): { events: number; incidents: number; entries: number } {

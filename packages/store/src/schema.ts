@@ -83,6 +83,9 @@ export const SQL = {
   entries: `SELECT id, incident_id, kind, at, recorded_at, author, text, escalated_to FROM timeline_entries
     WHERE incident_id = ? ORDER BY at, recorded_at, id`,
   entry: 'SELECT id, incident_id, kind, at, recorded_at, author, text, escalated_to FROM timeline_entries WHERE id = ?',
+  // Stored but not applied: beyond its incident's gap-free prefix, or of an incident not opened yet.
+  waitingEvents: `SELECT COUNT(*) AS count, MIN(e.occurred_at) AS oldest FROM incident_events e
+    LEFT JOIN incidents i ON i.id = e.incident_id WHERE i.id IS NULL OR e.sequence > i.last_sequence`,
   counts: `SELECT (SELECT COUNT(*) FROM incident_events) AS events, (SELECT COUNT(*) FROM incidents) AS incidents,
     (SELECT COUNT(*) FROM timeline_entries) AS entries`,
 } as const;

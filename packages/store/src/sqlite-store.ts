@@ -15,6 +15,7 @@ import {
   reportQuery,
   StaleRow,
   storedCounts,
+  waitingFromRow,
   toPage,
 } from './rows.js';
 import { MIGRATIONS, SQL } from './schema.js';
@@ -28,6 +29,7 @@ import {
   type OpenIncidentCount,
   type ReportedRow,
   type StoredEvent,
+  type WaitingEvents,
   type WriteOutcome,
 } from './store.js';
 
@@ -152,6 +154,10 @@ export class SqliteIncidentStore implements IncidentStore {
 
   openIncidentCounts(): Promise<OpenIncidentCount[]> {
     return Promise.resolve(countOpen(this.db.prepare(SQL.openIncidents).all() as Row[]));
+  }
+
+  waitingEvents(): Promise<WaitingEvents> {
+    return Promise.resolve(waitingFromRow(this.db.prepare(SQL.waitingEvents).get() as Row | undefined));
   }
 
   counts(): Promise<{ events: number; incidents: number; entries: number }> {

@@ -271,5 +271,18 @@ export function describeStoreContract(name: string, open: (storage: string) => P
       ]);
       expect(await store.counts()).toEqual({ events: 4, incidents: 4, entries: 1 });
     });
+
+    it('counts events stored but not applied, and says since when the oldest waits', async () => {
+      const { store } = await fresh();
+      expect(await store.waitingEvents()).toEqual({ count: 0, oldestOccurredAt: null });
+      await store.recordEvent(event('a', 1), row('a', 0));
+      // Event 3 of a, ahead of 2; events 4 and 5 of b, whose opening never came.
+      await store.recordEvent(event('a', 3), null);
+      await store.recordEvent(event('b', 5), null);
+      await store.recordEvent(event('b', 4), null);
+      expect(await store.waitingEvents()).toEqual({ count: 3, oldestOccurredAt: at(3) });
+      await store.recordEvent(event('a', 2), row('a', 0, { lastSequence: 3, revision: 2 }));
+      expect(await store.waitingEvents()).toEqual({ count: 2, oldestOccurredAt: at(4) });
+    });
   });
 }

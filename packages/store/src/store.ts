@@ -105,6 +105,8 @@ export interface IncidentStore {
   /** Every incident that started in [since, until), for reports. */
   reportedIncidents(range: { readonly since?: Date; readonly until?: Date }): Promise<ReportedRow[]>;
   openIncidentCounts(): Promise<OpenIncidentCount[]>;
+  /** Events stored but not applied yet: an event before them (or the incident's opening) is missing. */
+  waitingEvents(): Promise<WaitingEvents>;
   /** Stores a person's entry and the incident's new row (null: incident not known yet) in one transaction. */
   addEntry(entry: EntryRow, incident: IncidentRow | null): Promise<WriteOutcome>;
   entries(incidentId: string): Promise<EntryRow[]>;
@@ -113,6 +115,12 @@ export interface IncidentStore {
   /** How much is stored: a rebuild wants an empty store. */
   counts(): Promise<{ readonly events: number; readonly incidents: number; readonly entries: number }>;
   close(): Promise<void>;
+}
+
+export interface WaitingEvents {
+  readonly count: number;
+  /** The stream time of the oldest of them: how long the gap has been open, roughly. */
+  readonly oldestOccurredAt: Date | null;
 }
 
 /** Failures of the store: `conflict` when two different events claim one incident sequence. */

@@ -17,9 +17,19 @@ export interface RecordingDeps {
 
 type Outcome = Applied['outcome'] | 'dead_lettered';
 
+/**
+ * How often one record may fail to apply for a reason that is not the store being unavailable
+ * (a value the database refuses, a bug) before it is set aside: the batch is delivered again
+ * between attempts, so a passing glitch heals, and a record that can never apply stops blocking
+ * its partition.
+ */
+export const MAX_APPLY_ATTEMPTS = 3;
+
 /** Reads one record of either topic into the store; a record it cannot use goes to the dead-letter topic. */
 export function recordApplier(deps: Omit<RecordingDeps, 'bus'> & { bus: Pick<Bus, 'publish'> }) {
   const { bus, store, topics, logger, metrics } = deps;
+  /** Failed attempts per record not yet applied, by topic, partition and offset. */
+  const failures = new Map<string, number>();
 
   const deadLetter = deadLetterSender({
     publish: (topic, messages) => bus.publish(topic, messages),
@@ -40,6 +50,7 @@ export function recordApplier(deps: Omit<RecordingDeps, 'bus'> & { bus: Pick<Bus
           ? await applyTimelineEntry(store, read.value)
           : await applyIncidentEvent(store, read.value);
       observeMoments(metrics, applied);
+      if (failures.size > 0) failures.delete(`${message.topic}/${String(message.partition)}/${message.offset}`);
       return applied.outcome;
     } catch (error) {
       // Two different events claiming one sequence: retrying cannot help, and stalling the
@@ -48,7 +59,23 @@ export function recordApplier(deps: Omit<RecordingDeps, 'bus'> & { bus: Pick<Bus
         await deadLetter(message, 'sequence_conflict', error.message);
         return 'dead_lettered';
       }
-      throw error;
+      // The store is down: retrying is right however long it takes (the bus backs off).
+      if (error instanceof StoreError && error.code === 'unavailable') throw error;
+      const key = `${message.topic}/${String(message.partition)}/${message.offset}`;
+      const attempts = (failures.get(key) ?? 0) + 1;
+      if (attempts < MAX_APPLY_ATTEMPTS) {
+        failures.set(key, attempts);
+        logger.warn('record failed to apply; it will be retried', {
+          topic: message.topic,
+          offset: message.offset,
+          attempt: attempts,
+          error: error as Error,
+        });
+        throw error;
+      }
+      failures.delete(key);
+      await deadLetter(message, 'apply_failed', `after ${attempts} attempts: ${(error as Error).message}`);
+      return 'dead_lettered';
     }
   };
 

@@ -40,7 +40,10 @@ interface RecorderSeries {
 
 async function recorderSeries(): Promise<RecorderSeries> {
   const registry = new Registry();
-  createRecorderMetrics(registry, { openIncidentCounts: () => Promise.resolve([]) });
+  createRecorderMetrics(registry, {
+    openIncidentCounts: () => Promise.resolve([]),
+    waitingEvents: () => Promise.resolve({ count: 0, oldestOccurredAt: null }),
+  });
   const series = new Map<string, ReadonlySet<string>>();
   const deprecated = new Map<string, string>();
   for (const { name } of await registry.getMetricsAsJSON()) {

@@ -33,6 +33,7 @@ function setup(counts: readonly OpenIncidentCount[] = []) {
       queries += 1;
       return Promise.resolve([...counts]);
     },
+    waitingEvents: () => Promise.resolve({ count: 0, oldestOccurredAt: null }),
   });
   return { registry, metrics, queries: () => queries };
 }

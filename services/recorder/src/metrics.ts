@@ -1,4 +1,5 @@
 import { DEAD_LETTER_REASONS } from '@sitrep/codec';
+import { systemClock, type Clock } from '@sitrep/domain';
 import type { IncidentStore } from '@sitrep/store';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Applied } from './incident-writer.js';
@@ -58,7 +59,8 @@ function sharedWhileInFlight<T>(read: () => Promise<T>): () => Promise<T> {
 
 export function createRecorderMetrics(
   registry: Registry,
-  store: Pick<IncidentStore, 'openIncidentCounts'>,
+  store: Pick<IncidentStore, 'openIncidentCounts' | 'waitingEvents'>,
+  clock: Clock = systemClock,
 ): RecorderMetrics {
   const registers = [registry];
   const histogram = (name: string, help: string) =>
@@ -117,6 +119,25 @@ export function createRecorderMetrics(
     'Incidents open now, by the service they opened on and severity (from the store: every instance reports the same).';
   openGauge(OPEN_INCIDENTS, openHelp);
   openGauge(OLD_OPEN_INCIDENTS, deprecatedHelp(OPEN_INCIDENTS, openHelp));
+  // Events waiting for one that never comes are invisible in the incident list: say so here.
+  const waiting = sharedWhileInFlight(() => store.waitingEvents());
+  new Gauge({
+    name: 'sitrep_recorder_waiting_events',
+    help: 'Incident events stored but not applied: an event before them, or the incident opening, has not arrived.',
+    registers,
+    async collect() {
+      this.set((await waiting()).count);
+    },
+  });
+  new Gauge({
+    name: 'sitrep_recorder_oldest_waiting_event_age_seconds',
+    help: 'How long the oldest waiting incident event has waited (from its stream time); 0 when none waits.',
+    registers,
+    async collect() {
+      const { oldestOccurredAt } = await waiting();
+      this.set(oldestOccurredAt === null ? 0 : seconds(oldestOccurredAt, clock.now()));
+    },
+  });
   for (const reason of DEAD_LETTER_REASONS) metrics.deadLetters.inc({ reason }, 0);
   return metrics;
 }

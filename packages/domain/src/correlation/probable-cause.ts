@@ -23,6 +23,18 @@ function minutesBetween(earlier: Date, later: Date): string {
   return `${minutes} min before`;
 }
 
+/**
+ * The ranking keeps its first hints only: an incident with hundreds of services or changes must
+ * not publish an event that grows with them (a record over the broker's size limit would stall
+ * the partition), and nobody reads the 21st most likely cause at 3 AM.
+ */
+export const MAX_CAUSE_HINTS = 20;
+/** A hint's reason quotes a change's summary: clipped, so a long summary cannot bloat it. */
+export const MAX_REASON_LENGTH = 500;
+
+const clip = (text: string): string =>
+  text.length <= MAX_REASON_LENGTH ? text : `${text.slice(0, MAX_REASON_LENGTH - 1)}…`;
+
 /** Code-unit order: unlike localeCompare, the same on every host. */
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -57,13 +69,13 @@ export function rankCandidates(
       compareText(a.signal, b.signal),
   );
   const firstSymptom = candidates.find((candidate) => isSymptomLike(candidate.signal));
-  return candidates.map((candidate, index) => {
+  return candidates.slice(0, MAX_CAUSE_HINTS).map((candidate, index) => {
     const hint: CauseHint = {
       rank: index + 1,
       signal: candidate.signal,
       service: candidate.service,
       since: candidate.since,
-      reason: reasonFor(candidate, firstSymptom, dependencies),
+      reason: clip(reasonFor(candidate, firstSymptom, dependencies)),
       ...(candidate.change ? { changeId: candidate.change.changeId } : {}),
     };
     return hint;
