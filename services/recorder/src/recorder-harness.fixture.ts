@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Bus } from '@sitrep/bus';
+import { EmbeddedBus, type Bus } from '@sitrep/bus';
 import { incidentEventMessage, incidentEventRecord, timelineEntryMessage } from '@sitrep/codec';
 import { EnvReader } from '@sitrep/config';
 import { topicNames, type IncidentEventRecordV1, type TimelineEntryRecordV1 } from '@sitrep/contracts';
@@ -15,7 +15,7 @@ import {
 } from '@sitrep/domain';
 import { openIncidentStore, type IncidentStore } from '@sitrep/store';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { domainAlert, minute } from '@sitrep/testkit';
+import { domainAlert, minute, waitFor } from '@sitrep/testkit';
 import type { Registry } from 'prom-client';
 import { loadRecorderConfig, type RecorderConfig } from './config.js';
 import { alertValueImpact, type ImpactSource } from './impact-source.js';
@@ -91,6 +91,34 @@ export async function startTestRecorder(
     close: async () => {
       await recorder.close();
       if (!options.store) await store.close();
+    },
+  };
+}
+
+/** A recorder on an embedded bus in a fresh directory: the unit tests' usual setup. */
+export interface EmbeddedTestRecorder extends TestRecorder {
+  readonly bus: EmbeddedBus;
+  /** Publishes incident event records as the correlator does, and waits until the last is applied. */
+  record(records: readonly IncidentEventRecordV1[]): Promise<void>;
+}
+
+export async function startEmbeddedTestRecorder(clock: Clock): Promise<EmbeddedTestRecorder> {
+  const dir = tempDir();
+  const bus = new EmbeddedBus({ path: join(dir, 'bus.sqlite'), logger: createMemoryLogger('error').logger });
+  const test = await startTestRecorder(recorderConfig({ SITREP_DATA_DIR: dir }), bus, { clock });
+  return {
+    ...test,
+    bus,
+    record: async (records) => {
+      await publishEvents(bus, 'sitrep.', records);
+      const last = records.at(-1);
+      if (last === undefined) return;
+      await waitFor(async () => (await test.store.incident(last.incidentId))?.lastSequence === last.sequence);
+    },
+    close: async () => {
+      await test.close();
+      await bus.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

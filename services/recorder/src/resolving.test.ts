@@ -1,26 +1,13 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedBus } from '@sitrep/bus';
 import { incidentEventRecord } from '@sitrep/codec';
 import { Correlator, DEFAULT_CORRELATION_SETTINGS, type IncidentEvent } from '@sitrep/domain';
-import { createMemoryLogger } from '@sitrep/telemetry';
-import { domainAlert, FakeClock, waitFor } from '@sitrep/testkit';
-import {
-  minute,
-  publishEvents,
-  recorderConfig,
-  startTestRecorder,
-  tempDir,
-  type TestRecorder,
-} from './recorder-harness.fixture.js';
+import { domainAlert, FakeClock } from '@sitrep/testkit';
+import { minute, startEmbeddedTestRecorder, type EmbeddedTestRecorder } from './recorder-harness.fixture.js';
 
 // An incident whose alerts have all resolved, in its quiet period: what the on-call engineer
 // must read as "resolving", not "open", and not yet "resolved".
 
-let dir: string;
-let bus: EmbeddedBus;
-let recorder: TestRecorder;
+let recorder: EmbeddedTestRecorder;
 
 const errors = { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' };
 
@@ -33,26 +20,17 @@ function resolvingIncident(): IncidentEvent[] {
 }
 
 beforeEach(async () => {
-  dir = tempDir();
-  bus = new EmbeddedBus({ path: join(dir, 'bus.sqlite'), logger: createMemoryLogger('error').logger });
-  recorder = await startTestRecorder(recorderConfig({ SITREP_DATA_DIR: dir }), bus, {
-    clock: new FakeClock(minute(12)),
-  });
+  recorder = await startEmbeddedTestRecorder(new FakeClock(minute(12)));
 });
 
-afterEach(async () => {
-  await recorder.close();
-  await bus.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => recorder.close());
 
 describe('an incident in its quiet period', () => {
   it('reads as resolving with resolvesAt in the list filter and the detail, and counts as not yet resolved', async () => {
     const events = resolvingIncident();
     expect(events.at(-1)?.type).toBe('incident.resolving');
     const id = events[0]!.incidentId;
-    await publishEvents(bus, 'sitrep.', events.map(incidentEventRecord));
-    await waitFor(async () => (await recorder.store.incident(id))?.lastSequence === events.length);
+    await recorder.record(events.map(incidentEventRecord));
 
     const resolving = await recorder.get('/api/v1/incidents?status=resolving');
     expect(resolving.body).toMatchObject({ incidents: [{ id, status: 'resolving' }] });
@@ -75,8 +53,7 @@ describe('an incident in its quiet period', () => {
       ...correlator.applyAlert(domainAlert({ ...errors, alertname: 'HighLatencyP99' }, { starts: 11, received: 11.5 })),
     ];
     const id = events[0]!.incidentId;
-    await publishEvents(bus, 'sitrep.', events.map(incidentEventRecord));
-    await waitFor(async () => (await recorder.store.incident(id))?.lastSequence === events.length);
+    await recorder.record(events.map(incidentEventRecord));
     expect((await recorder.get(`/api/v1/incidents/${id}`)).body).toMatchObject({ status: 'open', resolvesAt: null });
   });
 });
