@@ -13,9 +13,9 @@ import { parseAlertmanagerWebhook, topicNames } from '@sitrep/contracts';
 import { alertMessages, alertsFromWebhook } from '@sitrep/codec';
 import { DEFAULT_CORRELATION_SETTINGS } from '@sitrep/domain';
 import {
+  alertBatch,
   freePort,
   KAFKA_VERSION,
-  outageAlerts,
   startKafkaBroker,
   uniqueName,
   waitFor,
@@ -38,7 +38,7 @@ const prefix = `${uniqueName('bench')}.`;
 // Distinct bodies (different startsAt) so the records are distinct occurrences, as in real traffic.
 const bodies = Array.from({ length: 200 }, (_, index) =>
   JSON.stringify(
-    webhookBody(outageAlerts(alertsPerWebhook, new Date(Date.UTC(2026, 10, 22, 3, 0, index)).toISOString())),
+    webhookBody(alertBatch(alertsPerWebhook, new Date(Date.UTC(2026, 10, 22, 3, 0, index)).toISOString())),
   ),
 );
 

@@ -6,7 +6,17 @@ import { loadIngestConfig, startAlertIngest, type AlertIngest } from '@sitrep/al
 import { alertValueImpact, loadRecorderConfig, startRecorder, type Recorder } from '@sitrep/recorder';
 import { SqliteIncidentStore } from '@sitrep/store';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { testKafkaBrokers, uniqueName, waitFor, webhookBody } from '@sitrep/testkit';
+import {
+  FakeClock,
+  LB_OUTAGE,
+  lbOutageCorrelationYaml,
+  lbOutageDeliveries,
+  streamTime,
+  testKafkaBrokers,
+  uniqueName,
+  waitFor,
+  type OutageDelivery,
+} from '@sitrep/testkit';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +26,7 @@ import { join } from 'node:path';
 const INGEST_TOKEN = uniqueName('ingest-token');
 const API_TOKEN = uniqueName('api-token');
 const { logger } = createMemoryLogger('error');
-const CORRELATION = `
-dependencies:
-  - auth-lb -> auth
-windows:
-  quiet_period: 1s
-  group: 10m
-`;
-
-const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const CORRELATION = lbOutageCorrelationYaml({ quiet_period: '1s', group: '10m' });
 
 interface Detail {
   status: string;
@@ -42,6 +44,8 @@ describe('webhook -> Kafka -> correlator -> recorder -> timeline', () => {
   const prefix = `${uniqueName('pipe')}.`;
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-pipeline-'));
   const buses: KafkaBus[] = [];
+  // alert-ingest's clock follows the deliveries' receipt times; the recorder's is the wall clock.
+  const clock = new FakeClock();
   let ingest: AlertIngest;
   let recorder: Recorder;
   let store: SqliteIncidentStore;
@@ -90,7 +94,7 @@ describe('webhook -> Kafka -> correlator -> recorder -> timeline', () => {
     ingest = await startAlertIngest({
       config: ingestConfig,
       bus: bus('e2e-ingest'),
-      clock: systemClock,
+      clock,
       logger,
       registry: createMetricsRegistry({ service: 'alert-ingest', processMetrics: false }),
     });
@@ -120,23 +124,20 @@ describe('webhook -> Kafka -> correlator -> recorder -> timeline', () => {
   });
 
   it('records the outage: one incident, its timeline in order, durations from the alerts and people', async () => {
-    const lb = { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning', signal: 'load_imbalance' };
-    const errors = { alertname: 'AuthErrorRate', service: 'auth', severity: 'critical', signal: 'error_rate' };
-    // Alertmanager keeps an alert's startsAt in every notification about it. The outage began
-    // minutes before Sitrep heard of it (alerts wait out their `for:`); it ends after.
-    const lbStarts = ago(10);
-    const errorsStarts = ago(8);
-    await send('/api/v1/changes', {
-      service: 'auth-lb',
-      kind: 'config',
-      summary: 'backend weights 1:1:1 -> 6:1:1',
-      at: ago(12),
-    });
-    await send('/api/v1/alertmanager', webhookBody([{ labels: lb, startsAt: lbStarts }]));
-    await send(
-      '/api/v1/alertmanager',
-      webhookBody([{ labels: errors, annotations: { value: '0.31' }, startsAt: errorsStarts }]),
-    );
+    // The reference outage, ended a few minutes ago: alert-ingest receives each delivery at its
+    // minute. Alertmanager keeps an alert's startsAt in every notification about it, so the
+    // outage began before Sitrep heard of it (alerts wait out their `for:`).
+    const outage = { epoch: Date.now() - LB_OUTAGE.until * 60_000 };
+    const minute = streamTime(outage);
+    const deliveries = lbOutageDeliveries(outage);
+    const deliver = async (part: readonly OutageDelivery[]) => {
+      for (const delivery of part) {
+        clock.set(minute(delivery.minute));
+        await send(delivery.path, delivery.body);
+      }
+    };
+    // The change and every alert firing come in its first five minutes; recovery begins at 30.
+    await deliver(deliveries.filter((delivery) => delivery.minute < 10));
 
     const list = await waitFor(
       async () => {
@@ -146,7 +147,7 @@ describe('webhook -> Kafka -> correlator -> recorder -> timeline', () => {
       { timeoutMs: 60_000, description: 'the incident to be recorded' },
     );
     const id = list.incidents[0]!.id;
-    await waitFor(async () => (await api<Detail>(`/api/v1/incidents/${id}`)).signals.length === 2, {
+    await waitFor(async () => (await api<Detail>(`/api/v1/incidents/${id}`)).signals.length === 3, {
       timeoutMs: 30_000,
     });
 
@@ -158,13 +159,8 @@ describe('webhook -> Kafka -> correlator -> recorder -> timeline', () => {
       method: 'POST',
       body: JSON.stringify({ kind: 'mitigated', author: 'oncall@example.com', text: 'weights reverted' }),
     });
-    await send(
-      '/api/v1/alertmanager',
-      webhookBody([
-        { labels: errors, startsAt: errorsStarts, endsAt: ago(0.05), status: 'resolved' },
-        { labels: lb, startsAt: lbStarts, endsAt: ago(0), status: 'resolved' },
-      ]),
-    );
+    await deliver(deliveries.filter((delivery) => delivery.minute >= 10));
+    clock.set(minute(LB_OUTAGE.until));
 
     const detail = await waitFor(
       async () => {
@@ -174,12 +170,12 @@ describe('webhook -> Kafka -> correlator -> recorder -> timeline', () => {
       { timeoutMs: 60_000, description: 'the incident to resolve' },
     );
     expect(detail.services.sort()).toEqual(['auth', 'auth-lb']);
-    expect(detail.signals.sort()).toEqual(['error_rate', 'load_imbalance']);
+    expect(detail.signals.sort()).toEqual(['error_rate', 'latency', 'load_imbalance']);
     expect(detail.severity).toBe('critical');
-    expect(detail.changes.map((change) => change.summary)).toEqual(['backend weights 1:1:1 -> 6:1:1']);
+    expect(detail.changes.map((change) => change.summary)).toEqual([LB_OUTAGE.change.summary]);
     expect(['load_imbalance', 'change']).toContain(detail.probableCause[0]?.signal);
     const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
-    expect(Math.abs(seconds(detail.moments.startedAt!, ago(10)))).toBeLessThan(120);
+    expect(Math.abs(seconds(detail.moments.startedAt!, minute(0).toISOString()))).toBeLessThan(120);
     expect(detail.durations.timeToAcknowledge).toBeGreaterThanOrEqual(0);
     expect(detail.durations.timeToAcknowledge).toBe(
       Math.round(seconds(detail.moments.detectedAt!, detail.moments.acknowledgedAt!)),

@@ -67,7 +67,7 @@ describe('sitrep replay', () => {
         alertname: 'HighLatencyP99',
         service: 'auth',
         startsAt: '2026-11-22T03:04:00.000Z',
-        endsAt: '2026-11-22T03:30:30.000Z',
+        endsAt: '2026-11-22T03:31:00.000Z',
       },
     ]);
   });
@@ -84,6 +84,6 @@ describe('sitrep replay', () => {
       {},
     );
     expect(lines.join('\n')).toContain('probable cause:\n    1. config change');
-    expect(lines.at(-1)).toBe('1 incident(s) from 6 deliveries (8 alert records, 1 changes)');
+    expect(lines.at(-1)).toBe('1 incident(s) from 7 deliveries (8 alert records, 1 changes)');
   });
 });

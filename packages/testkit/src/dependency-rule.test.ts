@@ -11,13 +11,17 @@ import { describe, expect, it } from 'vitest';
 
 const SERVICES = new Set(['@sitrep/alert-ingest', '@sitrep/recorder']);
 const DEV_ONLY = new Set(['@sitrep/testkit', '@sitrep/simulator']);
+/** Test data a pure package ships on its own entry point, so that its own tests can reach it. */
+const TEST_ENTRY_POINTS = new Set(['@sitrep/domain/testing']);
 const PURE = new Set(['@sitrep/domain', '@sitrep/contracts']);
 const ADAPTERS = new Set(['@sitrep/store', '@sitrep/bus']);
 /** The composition root and the dev-only places, the only importers of a service. */
 const SERVICE_IMPORTERS = new Set(['@sitrep/cli', '@sitrep/simulator', '@sitrep/e2e', '@sitrep/bench']);
 
 type DependencyField = 'dependencies' | 'devDependencies' | 'peerDependencies' | 'optionalDependencies';
-type Manifest = { name: string; workspaces?: string[] } & Partial<Record<DependencyField, Record<string, string>>>;
+type Manifest = { name: string; workspaces?: string[]; exports?: Record<string, unknown> } & Partial<
+  Record<DependencyField, Record<string, string>>
+>;
 
 interface Import {
   /** undefined: an `import()` or `require()` whose argument is not a string literal. */
@@ -191,9 +195,13 @@ function rulesFor(workspace: Workspace): Rule[] {
           : declaring(pkg, ALL_FIELDS, (name) => SERVICES.has(name) && name !== pkg.name),
     },
     {
-      id: 'rule 4: dev-only packages (@sitrep/testkit, @sitrep/simulator) stay out of product code and dependencies',
-      site: ({ pkg, file, target }) =>
-        pkg.product && !file.test && DEV_ONLY.has(target) ? 'a dev-only package from product code' : undefined,
+      id:
+        'rule 4: dev-only packages (@sitrep/testkit, @sitrep/simulator) and test entry points (@sitrep/domain/testing) ' +
+        'stay out of product code and dependencies',
+      site: ({ pkg, file, specifier, target }) =>
+        pkg.product && !file.test && (DEV_ONLY.has(target) || TEST_ENTRY_POINTS.has(specifier))
+          ? 'a dev-only package or test entry point from product code'
+          : undefined,
       manifest: (pkg) =>
         pkg.product
           ? declaring(pkg, SHIPPED_FIELDS, (name) => DEV_ONLY.has(name)).map((s) => `${s} outside devDependencies`)
@@ -251,6 +259,10 @@ describe('the dependency rule', () => {
       expect(names, name).toContain(name);
     }
     for (const pkg of workspace.packages) expect(pkg.files.length, pkg.dir).toBeGreaterThan(0);
+    for (const entry of TEST_ENTRY_POINTS) {
+      const owner = workspace.packages.find((pkg) => pkg.name === packageOf(entry));
+      expect(Object.keys(owner?.manifest.exports ?? {}), entry).toContain(`.${entry.slice(packageOf(entry).length)}`);
+    }
   });
 
   it('sees import type, export from, dynamic import(), typeof import() and module augmentation', () => {

@@ -11,13 +11,25 @@ export type { SpawnedProcess, SpawnedProcessOptions } from './spawned-process.js
 export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';
 export { testKafkaBrokers } from './vitest-kafka.js';
-export { outageAlerts, webhookBody } from './webhook-builder.js';
+export { alertBatch, webhookBody } from './webhook-builder.js';
 export type { WebhookAlertInput } from './webhook-builder.js';
 export { startAlertmanager } from './alertmanager.js';
 export type { AlertmanagerApiAlert, RunningAlertmanager } from './alertmanager.js';
 export { startPostgres } from './postgres.js';
 export type { RunningPostgres } from './postgres.js';
-export { domainAlert, minute } from './alert-builder.js';
+export {
+  domainAlert,
+  LB_OUTAGE,
+  lbOutageChange,
+  lbOutageEvents,
+  lbOutageSettings,
+  minute,
+  streamTime,
+  TEST_EPOCH,
+} from '@sitrep/domain/testing';
+export type { OutageDescription, OutageOptions } from '@sitrep/domain/testing';
+export { lbOutageCorrelationYaml, lbOutageDeliveries, lbOutageNdjson, recentLbOutage } from './lb-outage.js';
+export type { OutageDelivery } from './lb-outage.js';
 export { startPrometheus } from './prometheus.js';
 export type { PrometheusOptions, PrometheusSeries, RunningPrometheus } from './prometheus.js';
 export { expressRoutes, isJsonObject, jsonPointer, openApiChecker } from './openapi-checker.js';

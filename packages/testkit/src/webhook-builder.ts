@@ -1,8 +1,8 @@
 /** One alert as Alertmanager's webhook sends it. */
 export interface WebhookAlertInput {
   readonly status?: 'firing' | 'resolved';
-  readonly labels: Record<string, string>;
-  readonly annotations?: Record<string, string>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly startsAt: string;
   readonly endsAt?: string;
   readonly fingerprint?: string;
@@ -10,6 +10,19 @@ export interface WebhookAlertInput {
 }
 
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** An alert of a notification's `alerts`: still firing alerts end at Go's zero time. */
+export function webhookAlert(alert: WebhookAlertInput): Record<string, unknown> {
+  return {
+    status: alert.status ?? 'firing',
+    labels: alert.labels,
+    annotations: alert.annotations ?? {},
+    startsAt: alert.startsAt,
+    endsAt: alert.endsAt ?? GO_ZERO_TIME,
+    generatorURL: alert.generatorURL ?? 'http://prometheus.example:9090/graph?g0.expr=up',
+    ...(alert.fingerprint === undefined ? {} : { fingerprint: alert.fingerprint }),
+  };
+}
 
 /**
  * A realistic Alertmanager v4 webhook body for the given alerts, with group labels from the
@@ -28,23 +41,16 @@ export function webhookBody(alerts: readonly WebhookAlertInput[], receiver = 'si
     commonLabels: { alertname },
     commonAnnotations: {},
     externalURL: 'http://alertmanager.example:9093',
-    alerts: alerts.map((alert) => ({
-      status: alert.status ?? 'firing',
-      labels: alert.labels,
-      annotations: alert.annotations ?? {},
-      startsAt: alert.startsAt,
-      endsAt: alert.endsAt ?? GO_ZERO_TIME,
-      generatorURL: alert.generatorURL ?? 'http://prometheus.example:9090/graph?g0.expr=up',
-      ...(alert.fingerprint === undefined ? {} : { fingerprint: alert.fingerprint }),
-    })),
+    alerts: alerts.map(webhookAlert),
   };
 }
 
 /**
- * `count` firing alerts in the shape of the load-balancer outage: error rate, latency and load
- * imbalance on the auth service's backends.
+ * `count` firing alerts on the auth service's backends (error rate, latency and load imbalance
+ * in turn, one instance each): a batch for load and size tests. Not the reference outage: that
+ * is lbOutageDeliveries.
  */
-export function outageAlerts(count: number, startsAt = '2026-11-22T03:00:00Z'): WebhookAlertInput[] {
+export function alertBatch(count: number, startsAt = '2026-11-22T03:00:00Z'): WebhookAlertInput[] {
   const kinds = [
     { alertname: 'HighErrorRate', signal: 'error_rate', summary: '5xx ratio 31%' },
     { alertname: 'HighLatencyP99', signal: 'latency', summary: 'p99 2.4s' },

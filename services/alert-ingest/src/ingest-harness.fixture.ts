@@ -6,21 +6,14 @@ import { EnvReader } from '@sitrep/config';
 import { parseIncidentEventRecord, type IncidentEventRecordV1 } from '@sitrep/contracts';
 import { systemClock } from '@sitrep/domain';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { uniqueName } from '@sitrep/testkit';
+import { lbOutageCorrelationYaml, uniqueName } from '@sitrep/testkit';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 import { startAlertIngest, type AlertIngest } from './service.js';
 
 export const TOKEN = 'correlator-test-token';
 
-/** The outage's correlation file: the balancer in front of auth, auth in front of its database. */
-export const CORRELATION_YAML = `
-dependencies:
-  - auth-lb -> auth
-  - auth -> users-db
-windows:
-  quiet_period: 1s
-  group: 10m
-`;
+/** The outage's correlation file (the balancer in front of auth, auth in front of its database), with a 1 s quiet period. */
+export const CORRELATION_YAML = lbOutageCorrelationYaml({ quiet_period: '1s', group: '10m' });
 
 export function correlationFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-correlation-'));

@@ -5,7 +5,7 @@ import { KafkaBus, type Bus, type IncomingMessage, type Subscription } from '@si
 import { parseAlertRecord, topicNames } from '@sitrep/contracts';
 import { createMemoryLogger } from '@sitrep/telemetry';
 import { startTracing, type Tracing } from '@sitrep/telemetry/sdk';
-import { outageAlerts, startKafkaBroker, testKafkaBrokers, uniqueName, waitFor, webhookBody } from '@sitrep/testkit';
+import { alertBatch, startKafkaBroker, testKafkaBrokers, uniqueName, waitFor, webhookBody } from '@sitrep/testkit';
 import { ingestConfig, send, startIngest } from './ingest-harness.fixture.js';
 import type { AlertIngest } from './service.js';
 
@@ -67,7 +67,7 @@ describe('alert-ingest on a real Kafka broker', () => {
 
   it('puts every alert of a webhook on the alerts topic, keyed by scope, with id, schema and trace headers', async () => {
     const alerts = [
-      ...outageAlerts(3),
+      ...alertBatch(3),
       { labels: { alertname: 'DiskFull', instance: 'db-1' }, startsAt: '2026-11-22T03:01:00Z' },
     ];
     const response = await post(ingest, webhookBody(alerts));
@@ -111,7 +111,7 @@ describe('alert-ingest on a real Kafka broker', () => {
   });
 
   it('records re-deliveries (Alertmanager repeats, HA duplicates) with the same ids, so consumers can drop them', async () => {
-    const body = webhookBody(outageAlerts(2, '2026-11-22T04:00:00Z'));
+    const body = webhookBody(alertBatch(2, '2026-11-22T04:00:00Z'));
     const first = (await (await post(ingest, body)).json()) as { ids: string[] };
     const second = (await (await post(ingest, body)).json()) as { ids: string[] };
     expect(second.ids).toEqual(first.ids);
@@ -218,7 +218,7 @@ describe('alert-ingest while Kafka is down', () => {
       SITREP_RETRY_AFTER_SECONDS: '7',
     });
     try {
-      const body = webhookBody(outageAlerts(3));
+      const body = webhookBody(alertBatch(3));
       expect((await post(ingest, body)).status).toBe(200);
 
       await broker.stop();

@@ -14,7 +14,7 @@ import {
   faultyEmbeddedBus,
   jsonPointer,
   openApiChecker,
-  outageAlerts,
+  alertBatch as outageAlerts,
   webhookBody,
   type JsonObject,
 } from '@sitrep/testkit';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BusError } from '@sitrep/bus';
 import { systemClock } from '@sitrep/domain';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { faultyEmbeddedBus, outageAlerts, waitFor, webhookBody, type FaultyBus } from '@sitrep/testkit';
+import { alertBatch as outageAlerts, faultyEmbeddedBus, waitFor, webhookBody, type FaultyBus } from '@sitrep/testkit';
 import { ingestConfig, send, startIngest } from './ingest-harness.fixture.js';
 import { startAlertIngest } from './service.js';
 

@@ -6,7 +6,7 @@ import type { IncidentEventRecordV1 } from '@sitrep/contracts';
 import { SqliteIncidentStore } from '@sitrep/store';
 import { minute } from '@sitrep/testkit';
 import { applyIncidentEvent, applyTimelineEntry } from './incident-writer.js';
-import { entryRecord as entry, outageRecords } from './recorder-harness.fixture.js';
+import { entryRecord as entry, lbOutageRecords } from './recorder-harness.fixture.js';
 
 const at = minute;
 const apply = async (store: SqliteIncidentStore, record: IncidentEventRecordV1) =>
@@ -30,7 +30,7 @@ async function newStore(): Promise<SqliteIncidentStore> {
 describe('applyIncidentEvent', () => {
   it('applies events in order into the incident row, and ignores redeliveries', async () => {
     const store = await newStore();
-    const records = outageRecords();
+    const records = lbOutageRecords();
     const outcomes = [];
     for (const record of records) outcomes.push(await apply(store, record));
     expect(outcomes.every((outcome) => outcome === 'applied')).toBe(true);
@@ -42,14 +42,14 @@ describe('applyIncidentEvent', () => {
       severity: 'critical',
       startedAt: at(0),
       detectedAt: at(1),
-      resolvedAt: at(30),
+      resolvedAt: at(32),
       lastSequence: records.length,
     });
   });
 
   it('keeps an event that came before its predecessor and applies both when the gap fills', async () => {
     const store = await newStore();
-    const records = outageRecords();
+    const records = lbOutageRecords();
     const [first, second, third, ...rest] = records;
     expect(await apply(store, first!)).toBe('applied');
     expect(await apply(store, third!)).toBe('waiting');
@@ -62,7 +62,7 @@ describe('applyIncidentEvent', () => {
 
   it('keeps events that arrive before the incident was opened', async () => {
     const store = await newStore();
-    const records = outageRecords();
+    const records = lbOutageRecords();
     expect(await apply(store, records[1]!)).toBe('waiting');
     expect(await store.incident(records[0]!.incidentId)).toBeNull();
     expect(await apply(store, records[0]!)).toBe('applied');
@@ -70,7 +70,7 @@ describe('applyIncidentEvent', () => {
   });
 
   it('gives the identical incident row in any arrival order (what a rebuild relies on)', async () => {
-    const records = outageRecords();
+    const records = lbOutageRecords();
     const inOrder = await newStore();
     for (const record of records) await apply(inOrder, record);
     const shuffled = await newStore();
@@ -83,7 +83,7 @@ describe('applyIncidentEvent', () => {
 
   it('refuses a different event claiming a sequence already applied', async () => {
     const store = await newStore();
-    const [first] = outageRecords();
+    const [first] = lbOutageRecords();
     await apply(store, first!);
     await expect(apply(store, { ...first!, id: 'f'.repeat(32) })).rejects.toMatchObject({
       code: 'conflict',
@@ -94,7 +94,7 @@ describe('applyIncidentEvent', () => {
 describe('applyTimelineEntry', () => {
   it('moves the incident’s moments and status with people’s entries', async () => {
     const store = await newStore();
-    const records = outageRecords().slice(0, 2);
+    const records = lbOutageRecords().slice(0, 2);
     for (const record of records) await apply(store, record);
     const id = records[0]!.incidentId;
     const applied = await applyTimelineEntry(store, entry(id, 'acknowledged', 5));
@@ -117,7 +117,7 @@ describe('applyTimelineEntry', () => {
 
   it('keeps an entry for an incident not stored yet, and counts it once the incident opens', async () => {
     const store = await newStore();
-    const [opened] = outageRecords();
+    const [opened] = lbOutageRecords();
     const id = opened!.incidentId;
     expect((await applyTimelineEntry(store, entry(id, 'acknowledged', 2))).outcome).toBe('waiting');
     expect(await store.incident(id)).toBeNull();
@@ -127,7 +127,7 @@ describe('applyTimelineEntry', () => {
 
   it('loses nothing when events and entries for one incident are written at the same time', async () => {
     const store = await newStore();
-    const records = outageRecords();
+    const records = lbOutageRecords();
     await apply(store, records[0]!);
     const id = records[0]!.incidentId;
     await Promise.all([

@@ -5,17 +5,10 @@ import { EmbeddedBus, type Bus } from '@sitrep/bus';
 import { incidentEventMessage, incidentEventRecord, timelineEntryMessage } from '@sitrep/codec';
 import { EnvReader } from '@sitrep/config';
 import { topicNames, type IncidentEventRecordV1, type TimelineEntryRecordV1 } from '@sitrep/contracts';
-import {
-  Correlator,
-  DEFAULT_CORRELATION_SETTINGS,
-  DependencyMap,
-  systemClock,
-  type Clock,
-  type IncidentEvent,
-} from '@sitrep/domain';
+import { Correlator, DEFAULT_CORRELATION_SETTINGS, systemClock, type Clock, type IncidentEvent } from '@sitrep/domain';
 import { openIncidentStore, type IncidentStore } from '@sitrep/store';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { domainAlert, minute, waitFor } from '@sitrep/testkit';
+import { domainAlert, LB_OUTAGE, lbOutageEvents, minute, waitFor, type OutageDescription } from '@sitrep/testkit';
 import type { Registry } from 'prom-client';
 import { loadRecorderConfig, type RecorderConfig } from './config.js';
 import { alertValueImpact, type ImpactSource } from './impact-source.js';
@@ -123,27 +116,24 @@ export async function startEmbeddedTestRecorder(clock: Clock): Promise<EmbeddedT
   };
 }
 
-/**
- * The reference outage's incident events through the real correlator, in minutes from testkit's
- * epoch: balancer imbalance at 0 (received at 1), auth errors (30 %) at 3, both resolved by 30.
- */
-export function outageEvents(): IncidentEvent[] {
-  const correlator = new Correlator({
-    ...DEFAULT_CORRELATION_SETTINGS,
-    quietPeriodMs: 0,
-    dependencies: new DependencyMap([['auth-lb', 'auth']]),
-  });
-  const lb = { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' };
-  const errors = { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' };
-  return [
-    ...correlator.applyAlert(domainAlert(lb, { starts: 0, received: 1 })),
-    ...correlator.applyAlert(domainAlert(errors, { starts: 3, received: 3.5 }, { value: '0.3' })),
-    ...correlator.applyAlert(domainAlert(errors, { starts: 3, received: 30, ends: 29 })),
-    ...correlator.applyAlert(domainAlert(lb, { starts: 0, received: 31, ends: 30 })),
-  ];
-}
+/** The reference outage's incident event records, as the correlator publishes them. */
+export const lbOutageRecords = (options: Parameters<typeof lbOutageEvents>[0] = {}): IncidentEventRecordV1[] =>
+  lbOutageEvents(options).map(incidentEventRecord);
 
-export const outageRecords = (): IncidentEventRecordV1[] => outageEvents().map(incidentEventRecord);
+const { imbalance, errors } = LB_OUTAGE.alerts;
+
+/**
+ * The reference outage cut short: no change reported, no latency alert, the balancer restored
+ * at minute 30 (resolution received at 31). recorder.test.ts measures this one (30 minutes, two
+ * signals, the imbalance as the first cause); everything else uses lbOutageRecords.
+ */
+const SHORT_LB_OUTAGE: OutageDescription = {
+  ...LB_OUTAGE,
+  change: null,
+  alerts: { imbalance: { ...imbalance, ends: 30, resolutionReceived: 31 }, errors },
+};
+
+export const outageRecords = (): IncidentEventRecordV1[] => lbOutageRecords({ outage: SHORT_LB_OUTAGE });
 
 /**
  * `count` incidents on services svc-0..svc-n, each opened, joined by a second alert and resolved:

@@ -8,8 +8,19 @@ import { alertScope } from '../scope.js';
 /** Minute 0 of every test stream, and of the reference outage: 2026-11-22 03:00 UTC. */
 export const TEST_EPOCH = Date.parse('2026-11-22T03:00:00Z');
 
-/** Minute `m` of a test's alert stream (fractional and negative minutes too), counted from `epoch`. */
-export const minute = (m: number, epoch = TEST_EPOCH): Date => new Date(epoch + m * 60_000);
+/** Where a stream's minutes fall: minute 0 at `epoch`, each minute `minuteMs` long. */
+export interface StreamTime {
+  readonly epoch?: number;
+  readonly minuteMs?: number;
+}
+
+/** The clock of a stream placed elsewhere (a live test moves it to just before now, compressed). */
+export function streamTime({ epoch = TEST_EPOCH, minuteMs = 60_000 }: StreamTime = {}): (m: number) => Date {
+  return (m) => new Date(epoch + m * minuteMs);
+}
+
+/** Minute `m` of a test's alert stream (fractional and negative minutes too). */
+export const minute = streamTime();
 
 /** An alert as a rule defines it: its labels and annotations, when it began, which rule sent it. */
 export interface AlertSpec {
@@ -31,14 +42,14 @@ export interface AlertReport {
 }
 
 /**
- * The domain Alert ingest makes of one report of `spec`, in minutes from `epoch`, with its scope
+ * The domain Alert ingest makes of one report of `spec`, at minutes of `time`, with its scope
  * under the default scope labels: the one place tests build an Alert.
  */
-export function reportedAlert(spec: AlertSpec, report: AlertReport, epoch = TEST_EPOCH): Alert {
+export function reportedAlert(spec: AlertSpec, report: AlertReport, time = minute): Alert {
   const labels = normaliseLabels(spec.labels);
   const fingerprint = labelsFingerprint(labels);
   const status = report.ends === undefined ? 'firing' : 'resolved';
-  const startsAt = minute(spec.starts, epoch);
+  const startsAt = time(spec.starts);
   return {
     occurrenceId: alertOccurrenceId(fingerprint, startsAt, status),
     fingerprint,
@@ -47,14 +58,14 @@ export function reportedAlert(spec: AlertSpec, report: AlertReport, epoch = TEST
     scope: alertScope(labels, DEFAULT_CORRELATION_SETTINGS.scopeLabels),
     annotations: normaliseLabels(spec.annotations ?? {}),
     startsAt,
-    endsAt: report.ends === undefined ? null : minute(report.ends, epoch),
+    endsAt: report.ends === undefined ? null : time(report.ends),
     generatorURL: spec.generatorURL ?? null,
-    receivedAt: minute(report.received, epoch),
+    receivedAt: time(report.received),
     // No group listing: a test that wants Alertmanager's group snapshots says so.
     listing: report.listing ?? null,
     ...(spec.condition === undefined
       ? {}
-      : { condition: { since: minute(spec.condition.since, epoch), source: spec.condition.source } }),
+      : { condition: { since: time(spec.condition.since), source: spec.condition.source } }),
   };
 }
 
@@ -86,16 +97,16 @@ export function change(
   summary: string,
   at: number,
   received = at,
-  epoch = TEST_EPOCH,
+  time = minute,
 ): Change {
   return {
-    id: changeId(service, kind, minute(at, epoch), summary),
+    id: changeId(service, kind, time(at), summary),
     service,
     kind,
     summary,
-    at: minute(at, epoch),
+    at: time(at),
     labels: {},
     link: null,
-    receivedAt: minute(received, epoch),
+    receivedAt: time(received),
   };
 }

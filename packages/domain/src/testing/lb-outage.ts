@@ -4,7 +4,7 @@ import { Correlator } from '../correlation/correlator.js';
 import { DependencyMap } from '../correlation/dependency-map.js';
 import type { IncidentEvent } from '../correlation/incident-event.js';
 import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings } from '../correlation/settings.js';
-import { change, minute, reportedAlert, TEST_EPOCH, type AlertSpec } from './alert-builder.js';
+import { change, reportedAlert, streamTime, type AlertSpec, type StreamTime } from './alert-builder.js';
 
 /** One alert of an outage: the rule's labels and annotations, and when it began, ended and was heard of. */
 export interface OutageAlert extends AlertSpec {
@@ -31,16 +31,21 @@ export interface OutageChange {
 export interface OutageDescription {
   readonly change: OutageChange | null;
   readonly alerts: Readonly<Record<string, OutageAlert>>;
-  /** Alertmanager's route `group_by`: alerts with equal values share notifications. */
-  readonly groupBy: readonly string[];
+  /** The Alertmanager that notifies Sitrep (its external URL, Sitrep's receiver name) and its route's `group_by`. */
+  readonly alertmanager: {
+    readonly externalURL: string;
+    readonly receiver: string;
+    readonly groupBy: readonly string[];
+  };
   /** The correlation file's dependency map: `[from, to]` means `from` sends `to` its traffic. */
   readonly dependencies: readonly (readonly [string, string])[];
   /** The minute the stream is watched until, after every quiet period has passed. */
   readonly until: number;
 }
 
+// As Prometheus links an alert to its rule: the expression query-escaped like Go's url.QueryEscape.
 const prometheusRule = (expr: string) =>
-  `http://prometheus.example:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`;
+  `http://prometheus.example:9090/graph?${new URLSearchParams({ 'g0.expr': expr, 'g0.tab': '1' }).toString()}`;
 
 /**
  * The reference outage (README, and the team's postmortems): the balancer's weights go from 1:1:1
@@ -78,7 +83,7 @@ export const LB_OUTAGE = {
       resolutionReceived: 31.5,
     },
   },
-  groupBy: ['service'],
+  alertmanager: { externalURL: 'http://alertmanager.example:9093', receiver: 'sitrep', groupBy: ['service'] },
   dependencies: [
     ['auth-lb', 'auth'],
     ['auth', 'users-db'],
@@ -89,6 +94,10 @@ export const LB_OUTAGE = {
 /** One webhook notification, as Alertmanager would send it: a group's alerts at one moment. */
 export interface OutageNotification {
   readonly received: number;
+  readonly externalURL: string;
+  readonly receiver: string;
+  /** As Alertmanager names a group of its root route: `{}:{service="auth"}`. */
+  readonly groupKey: string;
   readonly groupLabels: Readonly<Record<string, string>>;
   readonly alerts: readonly { readonly alert: OutageAlert; readonly status: 'firing' | 'resolved' }[];
 }
@@ -101,9 +110,10 @@ export interface OutageNotification {
  * otherwise is refused here.
  */
 export function lbOutageNotifications(outage: OutageDescription = LB_OUTAGE): OutageNotification[] {
+  const { externalURL, receiver, groupBy } = outage.alertmanager;
   const groups = new Map<string, OutageAlert[]>();
   for (const alert of Object.values(outage.alerts)) {
-    const key = JSON.stringify(outage.groupBy.map((label) => alert.labels[label] ?? ''));
+    const key = JSON.stringify(groupBy.map((label) => alert.labels[label] ?? ''));
     groups.set(key, [...(groups.get(key) ?? []), alert]);
   }
   const notifications: OutageNotification[] = [];
@@ -121,14 +131,19 @@ export function lbOutageNotifications(outage: OutageDescription = LB_OUTAGE): Ou
     }
     const [first] = alerts;
     const groupLabels = Object.fromEntries(
-      outage.groupBy.flatMap((label) => {
+      groupBy.flatMap((label) => {
         const value = first?.labels[label];
         return value === undefined ? [] : [[label, value]];
       }),
     );
+    const labelSet = Object.entries(groupLabels).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+    const groupKey = `{}:{${labelSet.join(',')}}`;
     for (const received of times) {
       notifications.push({
         received,
+        externalURL,
+        receiver,
+        groupKey,
         groupLabels,
         alerts: alerts
           .filter((alert) => alert.received <= received && received <= alert.resolutionReceived)
@@ -139,10 +154,24 @@ export function lbOutageNotifications(outage: OutageDescription = LB_OUTAGE): Ou
   return notifications.sort((a, b) => a.received - b.received);
 }
 
-export interface OutageOptions {
+/** What Sitrep receives during the outage, in order: the change and the notifications. */
+export type OutageReceipt =
+  | { readonly received: number; readonly change: OutageChange }
+  | { readonly received: number; readonly notification: OutageNotification };
+
+export function lbOutageReceipts(outage: OutageDescription = LB_OUTAGE): OutageReceipt[] {
+  const receipts: OutageReceipt[] = lbOutageNotifications(outage).map((notification) => ({
+    received: notification.received,
+    notification,
+  }));
+  // First, so that a change received with a notification comes before it (sort is stable).
+  if (outage.change !== null) receipts.unshift({ received: outage.change.received, change: outage.change });
+  return receipts.sort((a, b) => a.received - b.received);
+}
+
+/** Which outage (LB_OUTAGE unless said), and where its minutes fall (TEST_EPOCH, real minutes unless said). */
+export interface OutageOptions extends StreamTime {
   readonly outage?: OutageDescription;
-  /** Minute 0 as epoch milliseconds: a live test moves the outage to just before now. */
-  readonly epoch?: number;
 }
 
 /** Correlation settings for the outage: `base` (the defaults) with the outage's dependency map. */
@@ -154,33 +183,40 @@ export function lbOutageSettings(
 }
 
 /** The outage's change as ingest records it, or null when the outage has none. */
-export function lbOutageChange({ outage = LB_OUTAGE, epoch = TEST_EPOCH }: OutageOptions = {}): Change | null {
-  const c = outage.change;
-  return c === null ? null : change(c.service, c.kind, c.summary, c.at, c.received, epoch);
+export function lbOutageChange(options: OutageOptions = {}): Change | null {
+  for (const input of lbOutageInputs(options)) if ('change' in input) return input.change;
+  return null;
 }
 
-/** What ingest makes of the outage, in the order it receives it: the change, and every alert of every notification. */
+/**
+ * What ingest makes of the outage, in the order it receives it: the change, and every alert of
+ * every notification (a firing alert again in each notification that still lists it, as ingest sees it).
+ */
 export type OutageInput = { readonly change: Change } | { readonly alert: Alert };
 
-export function lbOutageInputs({ outage = LB_OUTAGE, epoch = TEST_EPOCH }: OutageOptions = {}): OutageInput[] {
-  const timed: { received: number; input: OutageInput }[] = lbOutageNotifications(outage).flatMap(
-    ({ received, alerts }) =>
-      alerts.map(({ alert, status }) => ({
-        received,
-        input: {
-          alert: reportedAlert(alert, status === 'firing' ? { received } : { received, ends: alert.ends }, epoch),
-        },
-      })),
-  );
-  const recorded = lbOutageChange({ outage, epoch });
-  // A change received with a notification comes first; sort is stable, so a notification's alerts keep their order.
-  if (recorded !== null) timed.unshift({ received: outage.change?.received ?? 0, input: { change: recorded } });
-  return timed.sort((a, b) => a.received - b.received).map(({ input }) => input);
-}
-
-/** The domain Alerts of every notification, in order (repeats of a firing alert included, as ingest sees them). */
-export function lbOutageAlerts(options: OutageOptions = {}): Alert[] {
-  return lbOutageInputs(options).flatMap((input) => ('alert' in input ? [input.alert] : []));
+export function lbOutageInputs(options: OutageOptions = {}): OutageInput[] {
+  const time = streamTime(options);
+  const { dependencies } = lbOutageSettings(options.outage);
+  const recordKey = (alert: Alert) => dependencies.component(alert.scope.service);
+  return lbOutageReceipts(options.outage).flatMap((receipt): OutageInput[] => {
+    if ('change' in receipt) {
+      const { service, kind, summary, at, received } = receipt.change;
+      return [{ change: change(service, kind, summary, at, received, time) }];
+    }
+    const { received, alerts, externalURL, receiver, groupKey } = receipt.notification;
+    const reported = alerts.map(({ alert, status }) =>
+      reportedAlert(alert, status === 'firing' ? { received } : { received, ends: alert.ends }, time),
+    );
+    // Every notification is complete, so each alert carries where its group listed it, named as
+    // codec's alertsFromWebhook names it (codec's lb-outage test holds the two equal).
+    const group = `${externalURL}\u0000${receiver}\u0000${groupKey}`;
+    return reported.map((alert) => ({
+      alert: {
+        ...alert,
+        listing: { group, alertsWithKey: reported.filter((other) => recordKey(other) === recordKey(alert)).length },
+      },
+    }));
+  });
 }
 
 export function applyOutageInput(correlator: Correlator, input: OutageInput): IncidentEvent[] {
@@ -195,12 +231,11 @@ export function applyOutageInput(correlator: Correlator, input: OutageInput): In
 export function lbOutageEvents(
   options: OutageOptions & { readonly until?: number; readonly settings?: CorrelationSettings } = {},
 ): IncidentEvent[] {
-  const { outage = LB_OUTAGE, epoch = TEST_EPOCH } = options;
-  const until = options.until ?? outage.until;
+  const outage = options.outage ?? LB_OUTAGE;
   const correlator = new Correlator(options.settings ?? lbOutageSettings(outage));
-  const end = minute(until, epoch);
+  const end = streamTime(options)(options.until ?? outage.until);
   const receivedAt = (input: OutageInput) => ('alert' in input ? input.alert : input.change).receivedAt.getTime();
-  const events = lbOutageInputs({ outage, epoch })
+  const events = lbOutageInputs(options)
     .filter((input) => receivedAt(input) <= end.getTime())
     .flatMap((input) => applyOutageInput(correlator, input));
   return [...events, ...correlator.tick(end)];

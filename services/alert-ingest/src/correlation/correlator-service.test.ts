@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedBus, type Subscription } from '@sitrep/bus';
 import { createMemoryLogger } from '@sitrep/telemetry';
-import { waitFor, webhookBody } from '@sitrep/testkit';
-import type { AlertIngest } from '../service.js';
 import {
-  collectIncidentEvents,
-  correlatorConfig,
-  minutesAgo,
-  ofType,
-  post,
-  startIngest,
-} from '../ingest-harness.fixture.js';
+  LB_OUTAGE,
+  lbOutageDeliveries,
+  recentLbOutage,
+  streamTime,
+  waitFor,
+  type OutageDelivery,
+} from '@sitrep/testkit';
+import type { AlertIngest } from '../service.js';
+import { collectIncidentEvents, correlatorConfig, ofType, post, startIngest } from '../ingest-harness.fixture.js';
 
 // The correlator on the embedded transport (what `npm start` runs): real SQLite bus, real HTTP.
 const cleanups: (() => Promise<void>)[] = [];
@@ -41,20 +41,11 @@ function tempDir(): string {
   return dir;
 }
 
-const imbalance = (starts: string) => ({
-  labels: { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' },
-  annotations: { value: '2.8' },
-  startsAt: starts,
-});
-const errors = (starts: string) => ({
-  labels: { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' },
-  annotations: { value: '0.31' },
-  startsAt: starts,
-});
-const latency = (starts: string) => ({
-  labels: { alertname: 'HighLatencyP99', service: 'auth', severity: 'warning' },
-  startsAt: starts,
-});
+/** The reference outage in the last ten minutes: alerts in these tests are recent, as live ones are. */
+const recentOutage = () => lbOutageDeliveries(recentLbOutage());
+const deliver = async (ingest: AlertIngest, deliveries: readonly OutageDelivery[]) => {
+  for (const delivery of deliveries) await post(ingest, delivery.path, delivery.body);
+};
 
 describe('correlator on the embedded bus', () => {
   it('turns the outage into one incident with the balancer first among causes, and resolves it', async () => {
@@ -67,15 +58,13 @@ describe('correlator on the embedded bus', () => {
     const { events, subscription } = await collectIncidentEvents(bus, 'sitrep.incidents.v1');
     cleanups.push(() => subscription.close());
 
-    const t = { lb: minutesAgo(10), err: minutesAgo(7), lat: minutesAgo(6) };
-    await post(ingest, '/api/v1/changes', {
-      service: 'auth-lb',
-      kind: 'config',
-      summary: 'lb weights',
-      at: minutesAgo(12),
-    });
-    await post(ingest, '/api/v1/alertmanager', webhookBody([imbalance(t.lb)]));
-    await post(ingest, '/api/v1/alertmanager', webhookBody([errors(t.err), latency(t.lat)]));
+    const recent = recentLbOutage();
+    const deliveries = lbOutageDeliveries(recent);
+    // The change and every alert firing come in the first five minutes; recovery begins at 30.
+    await deliver(
+      ingest,
+      deliveries.filter((delivery) => delivery.minute < 10),
+    );
 
     await waitFor(() => ofType(events, 'incident.alert_attached').length === 3, {
       description: 'three attached alerts',
@@ -87,25 +76,20 @@ describe('correlator on the embedded bus', () => {
       ['load_imbalance', 'auth-lb'],
     ]);
 
-    const ended = minutesAgo(1);
-    await post(
+    await deliver(
       ingest,
-      '/api/v1/alertmanager',
-      webhookBody([
-        { ...imbalance(t.lb), status: 'resolved', endsAt: ended },
-        { ...errors(t.err), status: 'resolved', endsAt: ended },
-        { ...latency(t.lat), status: 'resolved', endsAt: ended },
-      ]),
+      deliveries.filter((delivery) => delivery.minute >= 10),
     );
     const resolved = await waitFor(() => ofType(events, 'incident.resolved')[0], { description: 'incident.resolved' });
-    expect(resolved.data.resolvedAt).toBe(new Date(ended).toISOString());
+    expect(resolved.data.resolvedAt).toBe(streamTime(recent)(LB_OUTAGE.alerts.imbalance.ends).toISOString());
     expect(events.map((event) => event.sequence)).toEqual(events.map((_, index) => index + 1));
   });
 
   it('picks the incident back up after a restart: the next alert joins it', async () => {
     const dir = tempDir();
+    const [, imbalanceFiring, errorsFiring] = recentOutage();
     const first = await running(dir);
-    await post(first.ingest, '/api/v1/alertmanager', webhookBody([imbalance(minutesAgo(5))]));
+    await post(first.ingest, imbalanceFiring!.path, imbalanceFiring!.body);
     const before = await collectIncidentEvents(first.bus, 'sitrep.incidents.v1');
     await waitFor(() => ofType(before.events, 'incident.alert_attached').length === 1, { description: 'first alert' });
     await before.subscription.close();
@@ -117,7 +101,7 @@ describe('correlator on the embedded bus', () => {
       await second.ingest.close();
       await second.bus.close();
     });
-    await post(second.ingest, '/api/v1/alertmanager', webhookBody([errors(minutesAgo(3))]));
+    await post(second.ingest, errorsFiring!.path, errorsFiring!.body);
     const after = await collectIncidentEvents(second.bus, 'sitrep.incidents.v1');
     cleanups.push(() => after.subscription.close());
     await waitFor(() => ofType(after.events, 'incident.alert_attached').length === 2, { description: 'second alert' });
@@ -141,7 +125,8 @@ describe('correlator on the embedded bus', () => {
       { key: 'auth', value: 'not json' },
       { key: 'auth', value: '{}', headers: { 'sitrep-schema': 'sitrep.alert.v9' } },
     ]);
-    await post(ingest, '/api/v1/alertmanager', webhookBody([errors(minutesAgo(2))]));
+    const [, , errorsFiring] = recentOutage();
+    await post(ingest, errorsFiring!.path, errorsFiring!.body);
     const letters: Record<string, string>[] = [];
     const subscription: Subscription = await bus.subscribe({
       groupId: 'dlq-reader',

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaBus } from '@sitrep/bus';
 import { systemClock } from '@sitrep/domain';
 import { createLogger, createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { testKafkaBrokers, uniqueName, waitFor, webhookBody } from '@sitrep/testkit';
+import {
+  lbOutageDeliveries,
+  recentLbOutage,
+  testKafkaBrokers,
+  uniqueName,
+  waitFor,
+  webhookBody,
+} from '@sitrep/testkit';
 import { correlatorTopics } from '../service.js';
 import { startCorrelator } from './correlator-service.js';
 import {
@@ -55,9 +62,11 @@ describe('correlator on a real Kafka broker', () => {
     const config = kafkaConfig(prefix, group);
     const topics = correlatorTopics(config);
 
+    // The reference outage's first two alerts, the service restarted between them.
+    const [, imbalanceFiring, errorsFiring] = lbOutageDeliveries(recentLbOutage());
     const firstBus = kafkaBus();
     const first = await startIngest(config, firstBus);
-    await post(first, '/api/v1/alertmanager', webhookBody([alert('BackendLoadImbalance', 'auth-lb', minutesAgo(6))]));
+    await post(first, imbalanceFiring!.path, imbalanceFiring!.body);
     const reader = kafkaBus();
     await reader.start([]);
     const { events, subscription } = await collectIncidentEvents(reader, topics.incidents);
@@ -72,7 +81,7 @@ describe('correlator on a real Kafka broker', () => {
     const secondBus = kafkaBus();
     const second = await startIngest(config, secondBus);
     cleanups.push(() => second.close());
-    await post(second, '/api/v1/alertmanager', webhookBody([alert('HighErrorRate', 'auth', minutesAgo(4))]));
+    await post(second, errorsFiring!.path, errorsFiring!.body);
 
     await waitFor(() => ofType(events, 'incident.alert_attached').length === 2, {
       description: 'the second alert attached',

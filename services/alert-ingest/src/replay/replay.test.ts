@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedBus } from '@sitrep/bus';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { FakeClock, waitFor, webhookBody } from '@sitrep/testkit';
+import { FakeClock, lbOutageDeliveries, waitFor, webhookBody } from '@sitrep/testkit';
 import { startAlertIngest } from '../service.js';
 import { collectIncidentEvents, correlatorConfig, post } from '../ingest-harness.fixture.js';
 import { DeliveryFileError, parseDeliveries } from './deliveries.js';
@@ -25,30 +25,14 @@ function tempBus(): EmbeddedBus {
 }
 
 const T = (minute: number) => new Date(Date.parse('2026-11-22T03:00:00Z') + minute * 60_000).toISOString();
-const lb = { labels: { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' }, startsAt: T(0) };
-const err = { labels: { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' }, startsAt: T(3) };
-const lat = { labels: { alertname: 'HighLatencyP99', service: 'auth', severity: 'warning' }, startsAt: T(4) };
 const pay = { labels: { alertname: 'HighErrorRate', service: 'payments', severity: 'warning' }, startsAt: T(20) };
 
 /** The reference outage plus an unrelated blip, as NDJSON lines of recorded deliveries. */
 const STREAM = [
-  {
-    receivedAt: T(-4),
-    change: { service: 'auth-lb', kind: 'config', summary: 'lb weights 1:1:1 -> 5:1:1', at: T(-4) },
-  },
-  { receivedAt: T(1), alertmanager: webhookBody([lb]) },
-  { receivedAt: T(3.5), alertmanager: webhookBody([err, lat]) },
-  { receivedAt: T(8.5), alertmanager: webhookBody([err, lat]) },
+  ...lbOutageDeliveries().map((delivery) => delivery.line),
   { receivedAt: T(20.5), alertmanager: webhookBody([pay]) },
-  {
-    receivedAt: T(31),
-    alertmanager: webhookBody([
-      { ...err, status: 'resolved', endsAt: T(30) },
-      { ...lat, status: 'resolved', endsAt: T(30.5) },
-    ]),
-  },
-  { receivedAt: T(33), alertmanager: webhookBody([{ ...lb, status: 'resolved', endsAt: T(32) }]) },
 ]
+  .sort((a, b) => String(a.receivedAt).localeCompare(String(b.receivedAt)))
   .map((line) => JSON.stringify(line))
   .join('\n');
 
@@ -65,7 +49,7 @@ describe('replay file parsing', () => {
       }
       throw new Error('expected an error');
     };
-    expect(bad(`${STREAM}\nnot json`)).toEqual([8, '(line)']);
+    expect(bad(`${STREAM}\nnot json`)).toEqual([9, '(line)']);
     expect(bad('{"receivedAt":"2026-11-22T03:00:00Z","alertmanager":{"version":"3"}}')).toEqual([
       1,
       'alertmanager.version',

@@ -7,11 +7,11 @@ import { PostgresIncidentStore, SqliteIncidentStore, type IncidentStore } from '
 import { createMemoryLogger, createMetricsRegistry, type Logger } from '@sitrep/telemetry';
 import { recordIncident, renderPostmortem } from '@sitrep/domain';
 import type { Request } from 'express';
-import { FakeClock } from '@sitrep/testkit';
+import { FakeClock, lbOutageEvents } from '@sitrep/testkit';
 import { createRecorderApp } from '../app.js';
 import { alertValueImpact } from '../impact-source.js';
 import { createRecorderMetrics } from '../metrics.js';
-import { minute, outageEvents, READ_TOKEN, recorderConfig } from '../recorder-harness.fixture.js';
+import { minute, READ_TOKEN, recorderConfig } from '../recorder-harness.fixture.js';
 import { postmortemZone } from './incidents-router.js';
 import { QueryReader } from './query.js';
 
@@ -41,7 +41,7 @@ describe('postmortem time zones', () => {
       Array.from(base)
         .map((char, index) => ((n >> (index % 30)) & 1 ? char.toUpperCase() : char.toLowerCase()))
         .join('');
-    const record = recordIncident(outageEvents(), [], minute(60));
+    const record = recordIncident(lbOutageEvents(), [], minute(60));
     const postmortem = (tz: string): number => {
       const query = new QueryReader({ query: { tz } } as unknown as Request);
       const zone = postmortemZone(query);

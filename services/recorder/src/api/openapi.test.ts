@@ -9,7 +9,6 @@ import { ENTRY_KINDS, openApiDocument, parseEntryRequest, type IncidentEventReco
 import {
   Correlator,
   DEFAULT_CORRELATION_SETTINGS,
-  DependencyMap,
   INCIDENT_STATUSES,
   SIGNAL_CLASSES,
   type CauseHint,
@@ -29,6 +28,7 @@ import {
   FakeClock,
   isJsonObject,
   jsonPointer,
+  lbOutageChange,
   openApiChecker,
   waitFor,
   type JsonObject,
@@ -39,6 +39,7 @@ import { alertValueImpact } from '../impact-source.js';
 import type { MeasuredImpact } from '../impact/index.js';
 import { createRecorderMetrics } from '../metrics.js';
 import {
+  lbOutageRecords,
   manyIncidentRecords,
   minute,
   publishEvents,
@@ -114,33 +115,6 @@ async function call(
 
 // ---- The recorder under test --------------------------------------------------------------
 
-/** The reference outage (balancer imbalance, then auth errors), with a config change just before. */
-function outageWithChange(): IncidentEventRecordV1[] {
-  const correlator = new Correlator({
-    ...DEFAULT_CORRELATION_SETTINGS,
-    quietPeriodMs: 0,
-    dependencies: new DependencyMap([['auth-lb', 'auth']]),
-  });
-  const lb = { alertname: 'BackendLoadImbalance', service: 'auth-lb', severity: 'warning' };
-  const errors = { alertname: 'HighErrorRate', service: 'auth', severity: 'critical' };
-  return [
-    ...correlator.applyChange({
-      id: 'weights-1',
-      service: 'auth-lb',
-      kind: 'config',
-      summary: 'new balancer weights',
-      at: minute(-2),
-      labels: {},
-      link: 'https://ci.example/runs/1',
-      receivedAt: minute(-2),
-    }),
-    ...correlator.applyAlert(domainAlert(lb, { starts: 0, received: 1 })),
-    ...correlator.applyAlert(domainAlert(errors, { starts: 3, received: 3.5 }, { value: '0.3' })),
-    ...correlator.applyAlert(domainAlert(errors, { starts: 3, received: 30, ends: 29 })),
-    ...correlator.applyAlert(domainAlert(lb, { starts: 0, received: 31, ends: 30 })),
-  ].map(incidentEventRecord);
-}
-
 /** An incident still open: one latency alert on payments, no value reported. */
 function openIncident(): IncidentEventRecordV1[] {
   const correlator = new Correlator({ ...DEFAULT_CORRELATION_SETTINGS, quietPeriodMs: 0 });
@@ -148,7 +122,8 @@ function openIncident(): IncidentEventRecordV1[] {
   return correlator.applyAlert(domainAlert(latency, { starts: 40, received: 41 })).map(incidentEventRecord);
 }
 
-const outage = outageWithChange();
+/** The reference outage, with its config change. */
+const outage = lbOutageRecords();
 const stillOpen = openIncident();
 const others = manyIncidentRecords(2);
 const outageId = outage[0]!.incidentId;
@@ -423,7 +398,7 @@ describe('recorder responses match the document', () => {
     const resolved = await call(url, 'get', '/api/v1/incidents/{id}', { params: { id: outageId } });
     expect(resolved.body).toMatchObject({
       status: 'resolved',
-      changes: [{ changeId: 'weights-1' }],
+      changes: [{ changeId: lbOutageChange()?.id }],
       impact: { affected: { of: 'requests' } },
     });
     expect((resolved.body as { probableCause: unknown[] }).probableCause.length).toBeGreaterThan(0);
