@@ -7,6 +7,7 @@ import {
   type PlatformSettings,
 } from '@sitrep/config';
 import { POSTGRES_DEFAULTS, type StoreSettings } from '@sitrep/store';
+import { DEFAULT_MAX_SERVICE_LABELS } from './service-labels.js';
 
 /** Who may call the API: writers add entries, readers (dashboards, reports) only read. */
 export type ApiAccess =
@@ -26,6 +27,8 @@ export interface RecorderConfig {
   readonly maxBodyBytes: number;
   readonly retryAfterSeconds: number;
   readonly prometheus: { readonly url: string; readonly timeoutMs: number } | null;
+  /** Incident services named in metric labels; the rest are `other`. */
+  readonly metricsMaxServices: number;
 }
 
 export interface RecorderConfigOptions {
@@ -119,5 +122,6 @@ export function loadRecorderConfig(env: EnvReader, options: RecorderConfigOption
     maxBodyBytes: env.bytes('SITREP_RECORDER_MAX_BODY', 64 * 1024),
     retryAfterSeconds: env.integer('SITREP_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
     prometheus: readPrometheus(env),
+    metricsMaxServices: env.integer('SITREP_METRICS_MAX_SERVICES', DEFAULT_MAX_SERVICE_LABELS, { min: 1, max: 10_000 }),
   });
 }

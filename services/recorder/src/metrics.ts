@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '@sitrep/domain';
 import type { IncidentStore } from '@sitrep/store';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Applied } from './incident-writer.js';
+import { boundedServiceLabel, DEFAULT_MAX_SERVICE_LABELS, topServiceCounts } from './service-labels.js';
 
 export const PHASES = ['detect', 'acknowledge', 'mitigate', 'resolve'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -15,6 +16,13 @@ export interface RecorderMetrics {
   readonly applyDuration: Histogram;
   /** Per phase, the histogram and, for one release, its deprecated alias: `observeMoments` feeds each. */
   readonly timeTo: Readonly<Record<Phase, readonly Histogram<PhaseLabel>[]>>;
+  /** The `service` label for an incident's service: bounded, so incident names cannot blow up /metrics. */
+  readonly serviceLabel: (service: string) => string;
+}
+
+export interface RecorderMetricsOptions {
+  /** Services named in labels; the rest are `other` (SITREP_METRICS_MAX_SERVICES). */
+  readonly maxServices?: number;
 }
 
 const phaseMetric = (phase: Phase): string => `sitrep_recorder_incident_time_to_${phase}_seconds`;
@@ -61,7 +69,9 @@ export function createRecorderMetrics(
   registry: Registry,
   store: Pick<IncidentStore, 'openIncidentCounts' | 'waitingEvents'>,
   clock: Clock = systemClock,
+  options: RecorderMetricsOptions = {},
 ): RecorderMetrics {
+  const maxServices = options.maxServices ?? DEFAULT_MAX_SERVICE_LABELS;
   const registers = [registry];
   const histogram = (name: string, help: string) =>
     new Histogram<PhaseLabel>({
@@ -101,6 +111,7 @@ export function createRecorderMetrics(
       mitigate: timeTo('mitigate'),
       resolve: timeTo('resolve'),
     },
+    serviceLabel: boundedServiceLabel(maxServices),
   };
   const openCounts = sharedWhileInFlight(() => store.openIncidentCounts());
   const openGauge = (name: string, help: string) =>
@@ -110,7 +121,7 @@ export function createRecorderMetrics(
       labelNames: ['service', 'severity'],
       registers,
       async collect() {
-        const counts = await openCounts();
+        const counts = topServiceCounts(await openCounts(), maxServices);
         this.reset();
         for (const { service, severity, count } of counts) this.set({ service, severity }, count);
       },
@@ -151,7 +162,7 @@ const seconds = (from: Date, to: Date): number => Math.max(0, (to.getTime() - fr
  */
 export function observeMoments(metrics: RecorderMetrics, { before, after }: Applied): void {
   if (after === null) return;
-  const labels = { service: after.services[0] ?? '', severity: after.severity };
+  const labels = { service: metrics.serviceLabel(after.services[0] ?? ''), severity: after.severity };
   const observe = (phase: Phase, from: Date, to: Date) => {
     for (const histogram of metrics.timeTo[phase]) histogram.observe(labels, seconds(from, to));
   };

@@ -49,7 +49,9 @@ export function recorderTopics(config: Pick<RecorderConfig, 'platform'>): TopicS
 export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
   const { config, bus, store, logger } = deps;
   const names = topicNames(config.platform.topicPrefix);
-  const metrics = createRecorderMetrics(deps.registry, store, deps.clock);
+  const metrics = createRecorderMetrics(deps.registry, store, deps.clock, {
+    maxServices: config.metricsMaxServices,
+  });
   let storeReady = false;
   let busReady = false;
   let subscription: Subscription | undefined;
