@@ -54,6 +54,7 @@ describe('sitrep replay', () => {
         service: 'auth-lb',
         startsAt: '2026-11-22T03:00:00.000Z',
         endsAt: '2026-11-22T03:32:00.000Z',
+        endReason: 'resolved',
       },
       {
         fingerprint: '6dfb6dbbad0f52eb',
@@ -61,6 +62,7 @@ describe('sitrep replay', () => {
         service: 'auth',
         startsAt: '2026-11-22T03:03:00.000Z',
         endsAt: '2026-11-22T03:30:00.000Z',
+        endReason: 'resolved',
       },
       {
         fingerprint: 'ae7021869e6d38a4',
@@ -68,6 +70,7 @@ describe('sitrep replay', () => {
         service: 'auth',
         startsAt: '2026-11-22T03:04:00.000Z',
         endsAt: '2026-11-22T03:31:00.000Z',
+        endReason: 'resolved',
       },
     ]);
   });

@@ -49,6 +49,7 @@ export function incidentJson(incident: IncidentSummary, alerts: readonly Inciden
       service: alert.service,
       startsAt: alert.startsAt.toISOString(),
       endsAt: alert.endsAt?.toISOString() ?? null,
+      endReason: alert.endReason,
     })),
   };
 }

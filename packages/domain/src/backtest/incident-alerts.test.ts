@@ -57,9 +57,20 @@ describe('incidentAlerts', () => {
         fingerprint: 'fx',
         endsAt: at(20),
         receivedAt: at(20.5),
+        reason: 'replaced',
       }),
-      event('inc_1', 'incident.alert_attached', { alert: alert('x1', 'fx', 0) }),
       event('inc_1', 'incident.resolved', { resolvedAt: at(40) }),
+      // y1 presumed ended (left its group), then listed as firing again: attached anew, firing.
+      event('inc_2', 'incident.alert_resolved', {
+        alertId: 'y1',
+        fingerprint: 'fy',
+        endsAt: at(5),
+        receivedAt: at(5),
+        reason: 'not_in_group',
+      }),
+      event('inc_2', 'incident.alert_attached', {
+        alert: { ...alert('y1', 'fy', 1), service: 'db', alertname: 'DbSaturated' },
+      }),
     ];
     const alerts = incidentAlerts(events);
     expect([...alerts.keys()]).toEqual(['inc_1', 'inc_2']);
@@ -71,11 +82,28 @@ describe('incidentAlerts', () => {
         service: 'auth',
         startsAt: at(0),
         endsAt: at(20),
+        endReason: 'replaced',
       },
-      { alertId: 'x2', fingerprint: 'fx', alertname: 'HighErrorRate', service: 'auth', startsAt: at(20), endsAt: null },
+      {
+        alertId: 'x2',
+        fingerprint: 'fx',
+        alertname: 'HighErrorRate',
+        service: 'auth',
+        startsAt: at(20),
+        endsAt: null,
+        endReason: null,
+      },
     ]);
     expect(alerts.get('inc_2')).toEqual([
-      { alertId: 'y1', fingerprint: 'fy', alertname: 'DbSaturated', service: 'db', startsAt: at(1), endsAt: null },
+      {
+        alertId: 'y1',
+        fingerprint: 'fy',
+        alertname: 'DbSaturated',
+        service: 'db',
+        startsAt: at(1),
+        endsAt: null,
+        endReason: null,
+      },
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { IncidentEvent } from '../correlation/incident-event.js';
+import type { AlertEndReason, IncidentEvent } from '../correlation/incident-event.js';
 import type { Occurrence } from './occurrence.js';
 
 /** An alert occurrence of an incident as its events tell it. */
@@ -7,8 +7,10 @@ export interface IncidentAlertView extends Occurrence {
   readonly alertId: string;
   readonly alertname: string;
   readonly service: string;
-  /** When the occurrence ended (resolved, or replaced by a newer one); null while it fires. */
+  /** When the occurrence ended; null while it fires. */
   readonly endsAt: Date | null;
+  /** How Sitrep knows it ended (Alertmanager resolved it, a newer one replaced it, ...); null while it fires. */
+  readonly endReason: AlertEndReason | null;
 }
 
 /**
@@ -26,7 +28,12 @@ export function incidentAlerts(events: Iterable<IncidentEvent>): Map<string, Inc
     }
     if (event.type === 'incident.alert_attached') {
       const { alert } = event.data;
-      if (alerts.has(alert.alertId)) continue;
+      const known = alerts.get(alert.alertId);
+      // Attached again: listed as firing after Sitrep presumed it ended, so it fires after all.
+      if (known) {
+        alerts.set(alert.alertId, { ...known, endsAt: null, endReason: null });
+        continue;
+      }
       alerts.set(alert.alertId, {
         alertId: alert.alertId,
         fingerprint: alert.fingerprint,
@@ -34,10 +41,13 @@ export function incidentAlerts(events: Iterable<IncidentEvent>): Map<string, Inc
         service: alert.service,
         startsAt: alert.startsAt,
         endsAt: null,
+        endReason: null,
       });
     } else if (event.type === 'incident.alert_resolved') {
       const attached = alerts.get(event.data.alertId);
-      if (attached) alerts.set(attached.alertId, { ...attached, endsAt: event.data.endsAt });
+      if (attached) {
+        alerts.set(attached.alertId, { ...attached, endsAt: event.data.endsAt, endReason: event.data.reason });
+      }
     }
   }
   return new Map([...byIncident].map(([id, alerts]) => [id, [...alerts.values()]]));

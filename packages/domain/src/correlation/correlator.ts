@@ -232,6 +232,9 @@ export class Correlator {
         // A late firing copy of an occurrence that ended: nothing new, unless Sitrep only
         // presumed the end and this report, received after, says it still fires.
         if (slot.presumedEndedAt === null || alert.receivedAt <= slot.presumedEndedAt) return [];
+        // Sitrep was wrong: the very occurrence still fires, so its incident was never over
+        // (however long ago it resolved, e.g. a stale window shorter than repeat_interval).
+        if (owner.status === 'resolved' && !this.isFrozen(owner)) return this.reopen(owner, alert, scope);
       } else if (alert.startsAt < slot.alert.startsAt) {
         // An older occurrence, already replaced by the one the incident holds.
         return [];
@@ -615,7 +618,11 @@ export class Correlator {
   private prune(): void {
     const now = this.now.getTime();
     for (const incident of this.index.resolvedIncidents()) {
-      if ((incident.quietPeriodEndedAt?.getTime() ?? 0) + this.settings.reopenWindowMs < now) {
+      // One whose end Sitrep only presumed is kept a stale window longer: a late repeat of the
+      // same occurrence then reopens it instead of opening a second incident.
+      const presumed = [...incident.alerts.values()].some((slot) => slot.presumedEndedAt !== null);
+      const keep = this.settings.reopenWindowMs + (presumed ? this.settings.staleAfterMs : 0);
+      if ((incident.quietPeriodEndedAt?.getTime() ?? 0) + keep < now) {
         this.incidents.delete(incident.id);
         this.index.remove(incident);
       }

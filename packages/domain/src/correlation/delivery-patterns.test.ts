@@ -173,6 +173,17 @@ describe('lost resolutions', () => {
     });
   });
 
+  it('reopens the incident, past the reopen window, when a presumed-stale occurrence is listed as firing again', () => {
+    // Presumed ended at 61 (stale), resolved at 66; Alertmanager's repeat at 130 says it fires.
+    const { events, summaries } = run(
+      [(c) => c.applyAlert(firing(errors, 1)), (c) => c.tick(at(120)), (c) => c.applyAlert(firing(errors, 130))],
+      { staleAfterMs: 60 * MINUTE },
+    );
+    expect(summaries).toHaveLength(1);
+    expect(ofType(events, 'incident.reopened')).toHaveLength(1);
+    expect(summaries[0]?.status).toBe('open');
+  });
+
   it('does not go stale while Alertmanager keeps repeating it', () => {
     const repeats = Array.from(
       { length: 10 },
