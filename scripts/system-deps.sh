@@ -2,7 +2,8 @@
 # Debian packages the test suites need: a JDK (the Kafka broker), Maven (fetches the broker from
 # Maven Central), Alertmanager (end-to-end tests), Prometheus and promtool (the recorder's impact
 # tests, which backfill series into their own server) and PostgreSQL (the recorder's store tests,
-# which start their own throw-away cluster). Installed only when missing.
+# which start their own throw-away cluster), python3-venv (the OpenAPI fuzzer's environment).
+# Installed only when missing.
 set -euo pipefail
 
 missing=()
@@ -17,6 +18,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # and take the Kubernetes schemas from PyPI.
 command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
 python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+# The OpenAPI fuzzer (scripts/schemathesis.sh) lives in a virtual environment; Debian splits venv
+# (and the ensurepip it needs) out of python3.
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

@@ -14,6 +14,19 @@ export const CHANGE_RECORD_SCHEMA_NAME = 'sitrep.change.v1';
 const labelName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Body of `POST /api/v1/changes`: a deploy, a config change, a flag flip. */
+/**
+ * An http(s) URL spelt in RFC 3986's characters (anything else percent-encoded), as the OpenAPI
+ * document's `format: uri` says: WHATWG URL parsing alone takes `https://Ï` and `http://a\\b`.
+ */
+export const HTTP_LINK_PATTERN = "^https?://([A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})+$";
+const HTTP_LINK = new RegExp(HTTP_LINK_PATTERN);
+
+function isHttpLink(value: string): boolean {
+  if (!HTTP_LINK.test(value) || !URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
 export const changeRequestSchema = z.object({
   /** Optional sender-chosen id, so a retried notification is recognised as the same change. */
   id: z
@@ -31,7 +44,11 @@ export const changeRequestSchema = z.object({
     z.string().regex(labelName, { error: 'must match [A-Za-z_][A-Za-z0-9_]*' }),
   ).default({}),
   link: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .string()
+    .refine(isHttpLink, {
+      error: 'must be an http(s) URL (in RFC 3986 characters: percent-encode the rest)',
+      abort: true,
+    })
     .refine(isStorableText, { error: STORABLE_TEXT_PROBLEM })
     .optional(),
 });

@@ -1,5 +1,6 @@
 import { errorResponses } from './openapi-errors.js';
-import { clientId, INGEST_SERVER, json, notBlank, ref, rfc3339 } from './openapi-shared.js';
+import { HTTP_LINK_PATTERN } from './change-record.js';
+import { clientId, INGEST_SERVER, json, ref, rfc3339, storableNotBlank, storableText } from './openapi-shared.js';
 
 /*
  * alert-ingest's API in the OpenAPI document (tag `ingest`): the Alertmanager webhook receiver
@@ -77,21 +78,25 @@ export const basicAuth = {
 } as const;
 
 export const ingestSchemas = {
-  LabelSet: { type: 'object', additionalProperties: { type: 'string' } },
+  LabelSet: {
+    type: 'object',
+    propertyNames: { pattern: storableText },
+    additionalProperties: { type: 'string', pattern: storableText },
+  },
   AlertmanagerWebhook: {
     type: 'object',
     description: 'Alertmanager’s webhook notification, version 4. Unknown fields are ignored.',
     required: ['version', 'groupKey', 'status', 'receiver', 'alerts'],
     properties: {
       version: { const: '4' },
-      groupKey: { type: 'string' },
+      groupKey: { type: 'string', pattern: storableText },
       truncatedAlerts: { type: 'integer', minimum: 0, default: 0 },
       status: { enum: ['firing', 'resolved'] },
-      receiver: { type: 'string' },
+      receiver: { type: 'string', pattern: storableText },
       groupLabels: ref('LabelSet'),
       commonLabels: ref('LabelSet'),
       commonAnnotations: ref('LabelSet'),
-      externalURL: { type: 'string' },
+      externalURL: { type: 'string', pattern: storableText },
       alerts: { type: 'array', items: ref('WebhookAlert') },
     },
   },
@@ -107,9 +112,10 @@ export const ingestSchemas = {
         anyOf: [rfc3339, { const: '0001-01-01T00:00:00Z' }],
         description: '`0001-01-01T00:00:00Z` (Go’s zero time) while firing.',
       },
-      generatorURL: { type: 'string' },
+      generatorURL: { type: 'string', pattern: storableText },
       fingerprint: {
         type: 'string',
+        pattern: storableText,
         minLength: 1,
         maxLength: 128,
         description: 'Sent since Alertmanager 0.19; computed from the labels when absent.',
@@ -136,21 +142,21 @@ export const ingestSchemas = {
     required: ['service', 'kind', 'summary', 'at'],
     properties: {
       id: { ...clientId, description: 'Your id for this change: a retry with the same id is the same change.' },
-      service: { type: 'string', pattern: notBlank, maxLength: 256 },
+      service: { type: 'string', pattern: storableNotBlank, maxLength: 256 },
       kind: {
         type: 'string',
         pattern: '^[a-z][a-z0-9_.-]{0,63}$',
         description: 'A lower-case word: deploy, config, feature_flag, rollback...',
       },
-      summary: { type: 'string', pattern: notBlank, maxLength: 1024 },
+      summary: { type: 'string', pattern: storableNotBlank, maxLength: 1024 },
       at: { ...rfc3339, description: 'When the change took effect; not in the future (beyond clock skew).' },
       labels: {
         type: 'object',
         propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-        additionalProperties: { type: 'string' },
+        additionalProperties: { type: 'string', pattern: storableText },
         default: {},
       },
-      link: { type: 'string', format: 'uri', pattern: '^https?://' },
+      link: { type: 'string', format: 'uri', pattern: HTTP_LINK_PATTERN },
     },
   },
   ChangeAccepted: {

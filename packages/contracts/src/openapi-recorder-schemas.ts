@@ -1,4 +1,4 @@
-import { clientId, instant, notBlank, optionalInstant, ref, rfc3339 } from './openapi-shared.js';
+import { clientId, instant, optionalInstant, ref, rfc3339, storableNotBlank, storableText } from './openapi-shared.js';
 import { TIME_OR_AGE_PATTERN } from './query-formats.js';
 import { ENTRY_KINDS } from './timeline-entry-record.js';
 
@@ -259,9 +259,9 @@ export const recorderSchemas = {
       id: { ...clientId, description: 'Your id for this entry: a retry with the same id is recorded once.' },
       kind: ref('EntryKind'),
       at: { ...rfc3339, description: 'When it happened (default now); backdating is fine, the future is not.' },
-      author: { type: 'string', pattern: notBlank, maxLength: 256 },
-      text: { type: 'string', maxLength: 10000 },
-      to: { type: 'string', pattern: notBlank, maxLength: 256, description: 'For escalated: to whom.' },
+      author: { type: 'string', pattern: storableNotBlank, maxLength: 256 },
+      text: { type: 'string', pattern: storableText, maxLength: 10000 },
+      to: { type: 'string', pattern: storableNotBlank, maxLength: 256, description: 'For escalated: to whom.' },
     },
     allOf: [
       {
@@ -274,7 +274,7 @@ export const recorderSchemas = {
           properties: { kind: { enum: ['note', 'action', 'misleading_path', 'root_cause'] } },
           required: ['kind'],
         },
-        then: { properties: { text: { type: 'string', pattern: notBlank } } },
+        then: { properties: { text: { type: 'string', pattern: storableNotBlank } } },
       },
     ],
   },

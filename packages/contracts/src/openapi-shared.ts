@@ -47,6 +47,13 @@ export const rfc3339 = {
 export const clientId = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
 /** Not empty once trimmed (the services trim surrounding whitespace). */
 export const notBlank = '\\S';
+/**
+ * Text the services store: no NUL (PostgreSQL cannot hold it, so every edge refuses it). Unpaired
+ * surrogates are refused too, but a JSON Schema pattern cannot name them portably.
+ */
+export const storableText = '^[^\\u0000]*$';
+/** Not blank, and storable. */
+export const storableNotBlank = '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$';
 
 /** No credentials: the endpoints every service serves hold no data. */
 const open = [] as const;

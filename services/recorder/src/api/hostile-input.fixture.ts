@@ -100,6 +100,10 @@ export function describeHostileInput(name: string, open: () => Promise<IncidentS
         expect((await recorder.get(`/api/v1/incidents?${query}`)).status, query).toBe(status);
       }
       const report = '/api/v1/reports/reliability';
+      // Ranges reaching past year 0 or 9999 are clamped: the report's own times stay RFC 3339.
+      const wide = await recorder.get(`${report}?since=999999w&until=9999-12-31T23:59:59.999-23:59`);
+      expect(wide.status).toBe(200);
+      expect(wide.body).toMatchObject({ since: '0000-01-01T00:00:00.000Z', until: '9999-12-31T23:59:59.999Z' });
       for (const query of ['since=%00', 'groupBy=%FF', 'until=', 'since=1d&since=2d'])
         expect((await recorder.get(`${report}?${query}`)).status, query).toBe(400);
     });

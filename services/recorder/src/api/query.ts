@@ -4,6 +4,15 @@ import type { Request } from 'express';
 
 const TIME_OR_AGE = new RegExp(TIME_OR_AGE_PATTERN);
 
+/**
+ * The instants the wire format writes with four-digit years. A range reaching past them (`999999w`
+ * ago, `9999-12-31T23:59:59-23:59`) means "from the beginning" or "to the end": clamped, so the
+ * report's own `since` and `until` stay RFC 3339.
+ */
+const EARLIEST = Date.parse('0000-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+const clamped = (time: number): Date => new Date(Math.min(LATEST, Math.max(EARLIEST, time)));
+
 /** Length as JSON Schema's maxLength counts it: code points, not UTF-16 units. */
 const codePoints = (text: string): number => Array.from(text).length;
 
@@ -64,7 +73,7 @@ export class QueryReader {
     const age = /^([0-9]{1,6})([mhdw])$/.exec(value);
     if (age) {
       const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[age[2] as 'm' | 'h' | 'd' | 'w'];
-      return new Date(now.getTime() - Number(age[1]) * unit);
+      return clamped(now.getTime() - Number(age[1]) * unit);
     }
     const date = TIME_OR_AGE.test(value) && calendarValid(value) ? new Date(value) : new Date(Number.NaN);
     if (Number.isNaN(date.getTime())) {
@@ -74,7 +83,7 @@ export class QueryReader {
       });
       return undefined;
     }
-    return date;
+    return clamped(date.getTime());
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {
