@@ -5,7 +5,7 @@ import { PostgresIncidentStore } from '@sitrep/store';
 import { createMemoryLogger } from '@sitrep/telemetry';
 import { startPostgres, testKafkaBrokers, uniqueName, waitFor, type RunningPostgres } from '@sitrep/testkit';
 import {
-  outageRecords,
+  lbOutageRecords,
   publishEvents,
   recorderConfig,
   startTestRecorder,
@@ -52,7 +52,7 @@ describe('a record the store refuses', () => {
       { store },
     );
     try {
-      const good = outageRecords();
+      const good = lbOutageRecords();
       const [first] = good;
       if (!first) throw new Error('no outage records');
       const poisoned = { ...first, id: 'f'.repeat(32), incidentId: 'inc_nul\u0000byte' };

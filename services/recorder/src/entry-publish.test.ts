@@ -8,7 +8,7 @@ import { FakeClock, faultyEmbeddedBus, waitFor, type FaultyBus } from '@sitrep/t
 import { alertValueImpact } from './impact-source.js';
 import {
   minute,
-  outageRecords,
+  lbOutageRecords,
   publishEvents,
   recorderConfig,
   tempDir,
@@ -20,7 +20,7 @@ import { startRecorder, type Recorder } from './service.js';
 // will not take it, for a while or for good.
 
 const topics = topicNames('sitrep.');
-const records = outageRecords();
+const records = lbOutageRecords();
 const incidentId = records[0]!.incidentId;
 let dir: string;
 let bus: FaultyBus;

@@ -8,7 +8,7 @@ import { topicNames, type IncidentEventRecordV1, type TimelineEntryRecordV1 } fr
 import { Correlator, DEFAULT_CORRELATION_SETTINGS, systemClock, type Clock, type IncidentEvent } from '@sitrep/domain';
 import { openIncidentStore, type IncidentStore } from '@sitrep/store';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { domainAlert, LB_OUTAGE, lbOutageEvents, minute, waitFor, type OutageDescription } from '@sitrep/testkit';
+import { domainAlert, lbOutageEvents, minute, waitFor } from '@sitrep/testkit';
 import type { Registry } from 'prom-client';
 import { loadRecorderConfig, type RecorderConfig } from './config.js';
 import { alertValueImpact, type ImpactSource } from './impact-source.js';
@@ -119,21 +119,6 @@ export async function startEmbeddedTestRecorder(clock: Clock): Promise<EmbeddedT
 /** The reference outage's incident event records, as the correlator publishes them. */
 export const lbOutageRecords = (options: Parameters<typeof lbOutageEvents>[0] = {}): IncidentEventRecordV1[] =>
   lbOutageEvents(options).map(incidentEventRecord);
-
-const { imbalance, errors } = LB_OUTAGE.alerts;
-
-/**
- * The reference outage cut short: no change reported, no latency alert, the balancer restored
- * at minute 30 (resolution received at 31). recorder.test.ts measures this one (30 minutes, two
- * signals, the imbalance as the first cause); everything else uses lbOutageRecords.
- */
-const SHORT_LB_OUTAGE: OutageDescription = {
-  ...LB_OUTAGE,
-  change: null,
-  alerts: { imbalance: { ...imbalance, ends: 30, resolutionReceived: 31 }, errors },
-};
-
-export const outageRecords = (): IncidentEventRecordV1[] => lbOutageRecords({ outage: SHORT_LB_OUTAGE });
 
 /**
  * `count` incidents on services svc-0..svc-n, each opened, joined by a second alert and resolved:

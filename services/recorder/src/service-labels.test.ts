@@ -68,7 +68,7 @@ describe('incident service labels', () => {
       { maxServices: 10 },
     );
     services.forEach((service, index) =>
-      observeMoments(metrics, { before: null, after: row(`inc_${index}`, service) }),
+      observeMoments(metrics, { outcome: 'applied', before: null, after: row(`inc_${index}`, service) }),
     );
     const open = await labelValues(registry, 'sitrep_recorder_open_incidents', 'service');
     expect(open.size).toBe(11);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock, waitFor } from '@sitrep/testkit';
 import {
   minute,
-  outageRecords,
+  lbOutageRecords,
   publishEvents,
   startEmbeddedTestRecorder,
   type EmbeddedTestRecorder,
@@ -21,7 +21,7 @@ afterEach(() => recorder.close());
 
 describe('events waiting for a gap that never fills', () => {
   it('are counted with their age in the metrics and warned about in the incident detail', async () => {
-    const records = outageRecords();
+    const records = lbOutageRecords();
     const [opened, , ...rest] = records;
     if (!opened) throw new Error('no records');
     await publishEvents(recorder.bus, 'sitrep.', [opened, ...rest]);
