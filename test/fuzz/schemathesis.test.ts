@@ -17,7 +17,7 @@ const SITREP_BIN = join(ROOT, 'packages/cli/bin/sitrep.js');
 /** The rules the document states in words only (until after since, nothing in the future). */
 const HOOKS = join(ROOT, 'test/fuzz/schemathesis_hooks.py');
 const SEED = '20261122';
-const EXAMPLES_PER_OPERATION = '60';
+const EXAMPLES_PER_OPERATION = '100';
 const INGEST_TOKEN = 'fuzz-ingest-token-5f0c2d9a7b41e836';
 const API_TOKEN = 'fuzz-api-token-b83e1f6a92d04c57';
 
