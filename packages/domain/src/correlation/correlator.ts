@@ -632,6 +632,10 @@ export class Correlator {
         this.recentChanges.delete(id);
       }
     }
+    this.listingsOf.prune((fingerprint, startsAt) => {
+      const slot = this.incidentOf(fingerprint)?.alerts.get(fingerprint);
+      return slot?.endsAt === null && slot.alert.startsAt.getTime() === startsAt.getTime();
+    });
     // Deadlines of occurrences that were seen again or ended pile up; drop them now and then.
     if (this.staleDeadlines.size > 2 * this.index.firingTotal() + 1024) this.rebuildStaleDeadlines();
   }

@@ -223,3 +223,15 @@ describe('the resolving state', () => {
     expect(ofType(events, 'incident.resolving')).toHaveLength(1);
   });
 });
+
+describe('memory of group listings', () => {
+  it('forgets listed occurrences once they ended, so a group that never sends again holds nothing', () => {
+    const correlator = new Correlator(settings);
+    for (const alert of notification(1, [{ spec: errors }, { spec: latency }])) correlator.applyAlert(alert);
+    correlator.applyAlert(resolved(errors, 5, 6));
+    correlator.applyAlert(resolved(latency, 5, 6));
+    correlator.tick(at(30));
+    const state = correlator.snapshot().state as unknown as { listings: unknown[] };
+    expect(state.listings).toEqual([]);
+  });
+});

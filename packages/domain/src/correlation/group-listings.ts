@@ -73,6 +73,18 @@ export class GroupListings {
     return ends;
   }
 
+  /**
+   * Forgets listed occurrences that ended anyway (their resolution came, or they were replaced),
+   * so a group that never sends again (an Alertmanager peer gone, a group key that changed)
+   * holds no memory for long.
+   */
+  prune(stillFiring: (fingerprint: string, startsAt: Date) => boolean): void {
+    for (const [id, listed] of this.listings) {
+      for (const [fingerprint, startsAt] of listed) if (!stillFiring(fingerprint, startsAt)) listed.delete(fingerprint);
+      if (listed.size === 0) this.listings.delete(id);
+    }
+  }
+
   private complete(id: string, pending: PendingListing): ListingEnd[] {
     const ends: ListingEnd[] = [];
     for (const [fingerprint, startsAt] of this.listings.get(id) ?? []) {
