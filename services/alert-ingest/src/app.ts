@@ -14,6 +14,8 @@ import {
   type ReadinessCheck,
 } from '@sitrep/http';
 import { httpMetrics, httpTracing, type Logger } from '@sitrep/telemetry';
+import { conditionLookup, countedConditionLookup } from './condition/condition-lookup.js';
+import type { RulesSource } from './condition/rules-cache.js';
 import type { IngestConfig } from './config.js';
 import { durablePublisher } from './durable-publish.js';
 import { createIngestMetrics } from './metrics.js';
@@ -26,6 +28,8 @@ export interface IngestAppDeps {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly readiness: readonly ReadinessCheck[];
+  /** Prometheus's alerting rules (PROMETHEUS_URL), kept fresh by the caller; absent without. */
+  readonly rules?: RulesSource;
 }
 
 /** The HTTP app, without listening: tests drive it with supertest, main() serves it. */
@@ -52,6 +56,10 @@ export function createApp(deps: IngestAppDeps): Express {
       logger,
       metrics,
       publish: durablePublisher(deps.bus, metrics, logger, config.retryAfterSeconds, config.limits),
+      conditions: countedConditionLookup(
+        conditionLookup({ rules: deps.rules, alertForMs: config.correlation.alertForMs }),
+        registry,
+      ),
     }),
   );
   app.use(notFound);

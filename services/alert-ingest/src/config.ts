@@ -27,6 +27,28 @@ export interface IngestConfig {
   /** Run the correlator in this process (SITREP_CORRELATOR). */
   readonly correlatorEnabled: boolean;
   readonly correlatorGroup: string;
+  /**
+   * PROMETHEUS_URL: learn from its alerting rules when alerts' conditions began (their `for:`, and
+   * the activeAt of live ones), refreshed in the background every refreshMs. Null without it.
+   */
+  readonly prometheus: PrometheusRulesSettings | null;
+}
+
+export interface PrometheusRulesSettings {
+  readonly url: string;
+  readonly refreshMs: number;
+  readonly timeoutMs: number;
+}
+
+/** PROMETHEUS_URL and its timeout are the recorder's too: one Prometheus for the pipeline. */
+function loadPrometheusRules(env: EnvReader): PrometheusRulesSettings | null {
+  const url = env.optionalString('PROMETHEUS_URL', {
+    regex: /^https?:\/\/[^\s/]+(\/\S*)?$/,
+    description: 'an http(s) URL of the Prometheus server, e.g. http://prometheus:9090',
+  });
+  const timeoutMs = env.integer('SITREP_PROMETHEUS_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 });
+  const refreshMs = env.integer('SITREP_PROMETHEUS_RULES_REFRESH_MS', 60_000, { min: 1000, max: 3_600_000 });
+  return url === undefined ? null : { url: url.replace(/\/+$/, ''), refreshMs, timeoutMs };
 }
 
 /** SITREP_CORRELATION_CONFIG, parsed; errors are reported against that variable, naming the key. */
@@ -142,5 +164,6 @@ export function loadIngestConfig(env: EnvReader, options: IngestConfigOptions = 
       regex: /^[A-Za-z0-9._-]{1,200}$/,
       description: 'a Kafka consumer group id',
     }),
+    prometheus: loadPrometheusRules(env),
   });
 }

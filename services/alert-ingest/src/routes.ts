@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { TopicNames } from '@sitrep/contracts';
 import { parseAlertmanagerWebhook, parseChangeRequest, type FieldIssue } from '@sitrep/contracts';
 import { alertMessages, alertsFromWebhook, changeFromRequest, changeMessage } from '@sitrep/codec';
-import type { Clock } from '@sitrep/domain';
+import type { Clock, ConditionLookup } from '@sitrep/domain';
 import { invalidPayload, jsonBody, methodNotAllowed, requireAuth } from '@sitrep/http';
 import { requestContext, type Logger } from '@sitrep/telemetry';
 import type { IngestConfig } from './config.js';
@@ -18,6 +18,8 @@ export interface RouteDeps {
   readonly logger: Logger;
   readonly metrics: IngestMetrics;
   readonly publish: Publish;
+  /** When each alert's condition first held, from memory (Prometheus's rules, the correlation file). */
+  readonly conditions: ConditionLookup;
 }
 
 const asProblems = (issues: readonly FieldIssue[]) =>
@@ -27,7 +29,7 @@ const asProblems = (issues: readonly FieldIssue[]) =>
 type AsyncHandler = (req: Request, res: Parameters<RequestHandler>[1]) => Promise<void>;
 
 export function ingestRouter(deps: RouteDeps): Router {
-  const { config, topics, clock, logger, metrics, publish } = deps;
+  const { config, topics, clock, logger, metrics, publish, conditions } = deps;
   const router = Router();
   const auth = requireAuth(config.auth);
   const body = jsonBody(config.maxBodyBytes);
@@ -48,7 +50,7 @@ export function ingestRouter(deps: RouteDeps): Router {
         truncatedAlerts: webhook.truncatedAlerts,
       });
     }
-    const alerts = alertsFromWebhook(webhook, receivedAt, config.correlation);
+    const alerts = alertsFromWebhook(webhook, receivedAt, config.correlation, conditions);
     await publish(
       topics.alerts,
       (trace) => alertMessages(alerts, webhook, config.correlation, trace),

@@ -6,6 +6,8 @@ import type { Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.js';
+import { PrometheusRulesClient } from './condition/prometheus-rules.js';
+import { PrometheusRulesCache } from './condition/rules-cache.js';
 import type { IngestConfig } from './config.js';
 import { startCorrelator, type RunningCorrelator } from './correlation/correlator-service.js';
 import { MAX_STATE_BYTES } from './correlation/correlator-state-store.js';
@@ -49,6 +51,20 @@ export function ingestTopics(config: IngestConfig): TopicSpec[] {
   ];
 }
 
+/** With PROMETHEUS_URL, its alerting rules, refreshed in the background (see PrometheusRulesCache). */
+function prometheusRules(deps: AlertIngestDeps): PrometheusRulesCache | undefined {
+  const { prometheus } = deps.config;
+  if (prometheus === null) return undefined;
+  const client = new PrometheusRulesClient(prometheus.url);
+  return new PrometheusRulesCache({
+    fetchRules: (signal) => client.alertingRules(signal),
+    refreshMs: prometheus.refreshMs,
+    timeoutMs: prometheus.timeoutMs,
+    logger: deps.logger.child({ component: 'prometheus-rules' }),
+    registry: deps.registry,
+  });
+}
+
 /**
  * Serves HTTP at once and connects to the bus in the background, retrying with backoff: an
  * orchestrator sees /healthz up and /readyz down until Kafka answers, and webhooks arriving
@@ -66,12 +82,14 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
       check: async () => (connected ? bus.readiness() : { ready: false, detail: 'connecting to the bus' }),
     },
   ];
-  const app = createApp({ ...deps, readiness });
+  const rules = prometheusRules(deps);
+  const app = createApp({ ...deps, readiness, ...(rules ? { rules } : {}) });
   const server: RunningServer = await listen(app, config.platform.host, config.port, {
     ...config.platform.http,
     retryAfterSeconds: config.retryAfterSeconds,
   });
   logger.info('alert-ingest listening', { url: server.url, bus: bus.kind });
+  rules?.start();
 
   const started = retryUntilStarted(
     async () => {
@@ -102,6 +120,7 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
       await server.close(config.platform.shutdownTimeoutMs);
       await started.catch(() => undefined);
       await correlator?.close();
+      await rules?.stop();
       logger.info('alert-ingest stopped');
     },
   };

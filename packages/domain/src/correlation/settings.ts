@@ -30,6 +30,12 @@ export interface CorrelationSettings {
    * lost). Alertmanager repeats firing groups every repeat_interval: keep this a few times that.
    */
   readonly staleAfterMs: number;
+  /**
+   * Each alertname's `for:` as the correlation file states it (`alert_for`): ingest dates an
+   * alert's condition this long before its startsAt when Prometheus does not tell it the rule's.
+   * Correlation itself does not use it.
+   */
+  readonly alertForMs: ReadonlyMap<string, number>;
 }
 
 const MINUTE = 60_000;
@@ -47,4 +53,5 @@ export const DEFAULT_CORRELATION_SETTINGS: CorrelationSettings = {
   outOfOrderSkewMs: 5 * MINUTE,
   // Three times Alertmanager's default repeat_interval (4h).
   staleAfterMs: 3 * 4 * 60 * MINUTE,
+  alertForMs: new Map(),
 };

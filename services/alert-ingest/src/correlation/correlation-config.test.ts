@@ -59,6 +59,19 @@ windows:
     expect(classifySignal(normaliseLabels({ alertname: 'HighErrorRate' }), settings.signalRules)).toBe('error_rate');
   });
 
+  it("reads alert_for: each alertname's for:, for when Prometheus cannot say", () => {
+    const settings = parseCorrelationConfig('alert_for:\n  HighErrorRate: 5m\n  "Disk Full": 90s\n', 'c.yml');
+    expect(settings.alertForMs).toEqual(
+      new Map([
+        ['HighErrorRate', 5 * 60_000],
+        ['Disk Full', 90_000],
+      ]),
+    );
+    expect(parseCorrelationConfig('', 'empty.yml').alertForMs.size).toBe(0);
+    expect(keysAtFault('alert_for:\n  HighErrorRate: soon\n')).toEqual(['alert_for.HighErrorRate']);
+    expect(keysAtFault('alert_for: [HighErrorRate]\n')).toEqual(['alert_for']);
+  });
+
   it('names the key at fault', () => {
     expect(keysAtFault('windows:\n  quiet_period: soon\n')).toEqual(['windows.quiet_period']);
     expect(keysAtFault('windows:\n  quiet_perod: 5m\n')).toEqual(['windows.quiet_perod']);

@@ -92,6 +92,9 @@ export const correlationFileSchema = z.strictObject({
       stale_after: duration.optional(),
     })
     .optional(),
+  // Per alertname, the rule's `for:`, for when Prometheus cannot say (no PROMETHEUS_URL, or another
+  // Prometheus's rule): the impact began that long before the alert's startsAt.
+  alert_for: z.record(z.string().min(1, { error: 'must name an alert' }), duration).optional(),
 });
 
 export type CorrelationFile = z.output<typeof correlationFileSchema>;
@@ -132,6 +135,7 @@ export function settingsFromFile(file: CorrelationFile): CorrelationSettings {
     changeLookbackMs: windows.change_lookback ?? defaults.changeLookbackMs,
     outOfOrderSkewMs: windows.out_of_order_skew ?? defaults.outOfOrderSkewMs,
     staleAfterMs: windows.stale_after ?? defaults.staleAfterMs,
+    alertForMs: new Map(Object.entries(file.alert_for ?? {})),
   };
 }
 

@@ -25,6 +25,7 @@ import {
   readRecord,
   type ReadResult,
 } from '@sitrep/codec';
+import { conditionLookup } from '../condition/condition-lookup.js';
 import { deliveriesFromRecords, type Delivery } from './deliveries.js';
 
 export interface ReplayOptions {
@@ -67,11 +68,13 @@ export function replayTopics(topicPrefix: string): string[] {
 export async function replay(deliveries: readonly Delivery[], options: ReplayOptions): Promise<ReplayResult> {
   const { bus, settings } = options;
   const topics = topicNames(options.topicPrefix);
+  const conditions = conditionLookup({ alertForMs: settings.alertForMs });
   await bus.start(replayTopics(options.topicPrefix).map((name) => ({ name, partitions: 1, replicationFactor: -1 })));
   for (const delivery of deliveries) {
     if ('alertmanager' in delivery) {
       const webhook = delivery.alertmanager;
-      const alerts = alertsFromWebhook(webhook, delivery.receivedAt, settings);
+      // No Prometheus to ask about a recorded stream: the correlation file's alert_for only.
+      const alerts = alertsFromWebhook(webhook, delivery.receivedAt, settings, conditions);
       await bus.publish(topics.alerts, alertMessages(alerts, webhook, settings, {}));
     } else {
       const change = changeFromRequest(delivery.change, delivery.receivedAt);
