@@ -93,7 +93,8 @@ export const recorderPaths = {
       description:
         'Needs the read-write token (`SITREP_API_TOKEN`); the read-only token gets 403. The entry ' +
         'is published on the bus before it is stored. Sending an `id` makes retries safe: a ' +
-        'repeated id answers 200 with what was recorded the first time.',
+        'repeated id answers 200 with what was recorded the first time; an id already used on another ' +
+        'incident answers 409.',
       security: writeSecurity,
       parameters: [incidentId],
       requestBody: {

@@ -79,7 +79,12 @@ export const sharedPaths = {
       security: open,
       responses: {
         '200': { description: 'Ready for traffic.', content: json(ref('Readiness')) },
-        '503': { description: 'Not ready; `checks` says what it waits for.', content: json(ref('Readiness')) },
+        '503': {
+          description:
+            'Not ready; `checks` says which check fails. Each `detail` (hosts, paths, a driver’s error) ' +
+            'is shown only to a caller sending a valid token; anyone else gets a summary, and the log has it.',
+          content: json(ref('Readiness')),
+        },
       },
     },
   },
