@@ -9,6 +9,12 @@ import { z } from 'zod';
 export const ALERT_CONDITION_SOURCES = ['prometheus_active', 'prometheus_rule', 'correlation_file'] as const;
 export type AlertConditionSource = (typeof ALERT_CONDITION_SOURCES)[number];
 
+/**
+ * Where the recorder's impact start came from (`impactStartSource` of an incident): an alert's
+ * startsAt (nothing better known), a condition source above, or a person's impact_started entry.
+ */
+export const IMPACT_START_SOURCES = ['alert_startsAt', ...ALERT_CONDITION_SOURCES, 'person'] as const;
+
 /** On a record: `since` (an instant, not after startsAt) and `source`. */
 export interface AlertConditionV1 {
   readonly since: string;

@@ -5,7 +5,7 @@ export {
   parseAlertRecord,
 } from './alert-record.js';
 export type { AlertRecordV1 } from './alert-record.js';
-export { ALERT_CONDITION_SOURCES } from './alert-condition.js';
+export { ALERT_CONDITION_SOURCES, IMPACT_START_SOURCES } from './alert-condition.js';
 export type { AlertConditionSource, AlertConditionV1 } from './alert-condition.js';
 export { CORRELATOR_STATE_SCHEMA_NAME, parseCorrelatorStateRecord } from './correlator-state-record.js';
 export type { CorrelatorStateRecordV1 } from './correlator-state-record.js';

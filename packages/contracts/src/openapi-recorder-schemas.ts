@@ -1,3 +1,4 @@
+import { IMPACT_START_SOURCES } from './alert-condition.js';
 import { clientId, instant, optionalInstant, ref, rfc3339, storableNotBlank, storableText } from './openapi-shared.js';
 import { TIME_OR_AGE_PATTERN } from './query-formats.js';
 import { ENTRY_KINDS } from './timeline-entry-record.js';
@@ -89,7 +90,8 @@ export const recorderSchemas = {
     properties: {
       startedAt: {
         ...instant,
-        description: 'Impact start: the earliest alert start, or a person’s impact_started.',
+        description:
+          'Impact start: when the condition of the earliest alert first held (its start when that is not known), or a person’s impact_started; see impactStartSource.',
       },
       detectedAt: { ...instant, description: 'When Sitrep received the first alert.' },
       acknowledgedAt: optionalInstant,
@@ -195,6 +197,7 @@ export const recorderSchemas = {
       'waitingEvents',
       'resolvesAt',
       'warnings',
+      'impactStartSource',
     ],
     properties: {
       id: { type: 'string' },
@@ -209,6 +212,11 @@ export const recorderSchemas = {
       signals: { type: 'array', items: ref('SignalClass'), description: 'In the order they appeared.' },
       alertCount: { type: 'integer', minimum: 0 },
       moments: ref('Moments'),
+      impactStartSource: {
+        enum: IMPACT_START_SOURCES,
+        description:
+          "Where moments.startedAt came from: `alert_startsAt` (the earliest alert's start; nothing better known), `prometheus_active` (the activeAt of the alert Prometheus listed pending), `prometheus_rule` (its start less its rule's for: in Prometheus), `correlation_file` (its start less the correlation file's alert_for), `person` (an impact_started entry).",
+      },
       durations: ref('Durations'),
       impact: ref('Impact'),
       probableCause: { type: 'array', items: ref('CauseHint'), description: 'Most likely first.' },

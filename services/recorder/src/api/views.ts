@@ -54,6 +54,8 @@ export function incidentDetail(record: IncidentRecord, impact: ImpactFigures, wa
     signals: summary.signals,
     alertCount: summary.alertCount,
     moments: momentsView(record.moments),
+    /** Where moments.startedAt came from: an alert's startsAt, when its condition began, or a person. */
+    impactStartSource: record.impactStart.source,
     durations: durationsView(record.durations),
     impact: impactView(impact),
     probableCause: summary.probableCause.map((hint) => ({ ...hint, since: hint.since.toISOString() })),
