@@ -11,8 +11,12 @@ import { describe, expect, it } from 'vitest';
 
 const SERVICES = new Set(['@sitrep/alert-ingest', '@sitrep/recorder']);
 const DEV_ONLY = new Set(['@sitrep/testkit', '@sitrep/simulator']);
-/** Test data a pure package ships on its own entry point, so that its own tests can reach it. */
-const TEST_ENTRY_POINTS = new Set(['@sitrep/domain/testing']);
+/**
+ * Test pieces a package ships on its own entry point: the domain's test data (so its own tests
+ * can reach it) and the bus port's fault-injecting twin (testkit cannot hold it: the bus's tests
+ * use testkit, and build order allows no cycle).
+ */
+const TEST_ENTRY_POINTS = new Set(['@sitrep/domain/testing', '@sitrep/bus/testing']);
 const PURE = new Set(['@sitrep/domain', '@sitrep/contracts']);
 const ADAPTERS = new Set(['@sitrep/store', '@sitrep/bus']);
 /** The composition root and the dev-only places, the only importers of a service. */
@@ -196,7 +200,7 @@ function rulesFor(workspace: Workspace): Rule[] {
     },
     {
       id:
-        'rule 4: dev-only packages (@sitrep/testkit, @sitrep/simulator) and test entry points (@sitrep/domain/testing) ' +
+        'rule 4: dev-only packages (@sitrep/testkit, @sitrep/simulator) and test entry points (@sitrep/domain/testing, @sitrep/bus/testing) ' +
         'stay out of product code and dependencies',
       site: ({ pkg, file, specifier, target }) =>
         pkg.product && !file.test && (DEV_ONLY.has(target) || TEST_ENTRY_POINTS.has(specifier))

@@ -1,6 +1,4 @@
 export { FakeClock } from './fake-clock.js';
-export { FaultyBus, faultyEmbeddedBus } from './faulty-bus.js';
-export type { Fault, FaultOptions, PublishCall, TopicFaultOptions } from './faulty-bus.js';
 export { freePort } from './free-port.js';
 export { startKafkaBroker } from './kafka-broker.js';
 export type { KafkaBroker, KafkaBrokerOptions } from './kafka-broker.js';

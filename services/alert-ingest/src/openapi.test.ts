@@ -11,13 +11,13 @@ import { ERROR_CODES, listen, type ReadinessCheck } from '@sitrep/http';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
 import {
   expressRoutes,
-  faultyEmbeddedBus,
   jsonPointer,
   openApiChecker,
   alertBatch as outageAlerts,
   webhookBody,
   type JsonObject,
 } from '@sitrep/testkit';
+import { faultyEmbeddedBus } from '@sitrep/bus/testing';
 import { createApp } from './app.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 import { ingestConfig, startIngest, TOKEN } from './ingest-harness.fixture.js';

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BusError } from '@sitrep/bus';
 import { systemClock } from '@sitrep/domain';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { alertBatch as outageAlerts, faultyEmbeddedBus, waitFor, webhookBody, type FaultyBus } from '@sitrep/testkit';
+import { alertBatch as outageAlerts, waitFor, webhookBody } from '@sitrep/testkit';
+import { faultyEmbeddedBus, type FaultyBus } from '@sitrep/bus/testing';
 import { ingestConfig, send, startIngest } from './ingest-harness.fixture.js';
 import { startAlertIngest } from './service.js';
 

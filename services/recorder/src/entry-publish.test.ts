@@ -4,7 +4,8 @@ import { BusError } from '@sitrep/bus';
 import { topicNames } from '@sitrep/contracts';
 import { openIncidentStore, type IncidentStore } from '@sitrep/store';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { FakeClock, faultyEmbeddedBus, waitFor, type FaultyBus } from '@sitrep/testkit';
+import { FakeClock, waitFor } from '@sitrep/testkit';
+import { faultyEmbeddedBus, type FaultyBus } from '@sitrep/bus/testing';
 import { alertValueImpact } from './impact-source.js';
 import {
   minute,

@@ -4,7 +4,7 @@ import { BusError } from '@sitrep/bus';
 import { systemClock } from '@sitrep/domain';
 import { openIncidentStore } from '@sitrep/store';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { faultyEmbeddedBus } from '@sitrep/testkit';
+import { faultyEmbeddedBus } from '@sitrep/bus/testing';
 import { alertValueImpact } from './impact-source.js';
 import { recorderConfig, tempDir } from './recorder-harness.fixture.js';
 import { startRecorder } from './service.js';

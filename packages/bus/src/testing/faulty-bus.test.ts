@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BusError, type EmbeddedBusOptions, type IncomingMessage } from '@sitrep/bus';
+import type { IncomingMessage } from '../bus.js';
+import { BusError } from '../bus-error.js';
+import type { EmbeddedBusOptions } from '../embedded-bus.js';
 import { faultyEmbeddedBus, type FaultyBus } from './faulty-bus.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@sitrep/testkit';
 
 const silent: EmbeddedBusOptions['logger'] = {
   debug: () => undefined,

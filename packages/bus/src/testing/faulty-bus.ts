@@ -1,18 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  EmbeddedBus,
-  type BatchPosition,
-  type Bus,
-  type BusReadiness,
-  type EmbeddedBusOptions,
-  type IncomingMessage,
-  type OutgoingMessageTo,
-  type SubscribeOptions,
-  type Subscription,
-  type TopicSpec,
-} from '@sitrep/bus';
+import type {
+  BatchPosition,
+  Bus,
+  BusReadiness,
+  IncomingMessage,
+  OutgoingMessageTo,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from '../bus.js';
+import { EmbeddedBus, type EmbeddedBusOptions } from '../embedded-bus.js';
 
 /** How long a fault lasts: the next `times` calls it catches, or (left out) until released. */
 export interface FaultOptions {
