@@ -131,7 +131,9 @@ describe('classification time', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 20 }), fc.integer({ min: 1, max: 20_000 }), (unit, times) => {
         const alertname = unit.repeat(times);
-        expect(elapsedMs(() => classifySignal({ alertname }))).toBeLessThan(250);
+        // Up to 400,000 characters: the old quadratic rule took seconds per 100 KB; a linear one
+        // takes milliseconds. Generous, so a garbage-collection pause on a busy machine passes.
+        expect(elapsedMs(() => classifySignal({ alertname }))).toBeLessThan(2000);
       }),
       { numRuns: 200 },
     );
