@@ -7,6 +7,7 @@ export { healthRouter } from './health.js';
 export type { HealthOptions, ReadinessCheck } from './health.js';
 export { jsonBody } from './json-body.js';
 export { openApiRouter } from './openapi-router.js';
+export { PrometheusApi, PrometheusApiError } from './prometheus-api.js';
 export { DEFAULT_SERVER_LIMITS, listen } from './server.js';
 export type { RunningServer, ServerLimits } from './server.js';
 export { SECURITY_HEADERS, setSecurityHeaders } from './security-headers.js';

@@ -1,4 +1,5 @@
 import { normaliseLabels, type Labels } from '@sitrep/domain';
+import { PrometheusApi, PrometheusApiError } from '@sitrep/http';
 
 /** One alert a rule has pending or firing now, as Prometheus lists it. */
 export interface ActiveAlert {
@@ -22,7 +23,7 @@ export interface AlertingRule {
 }
 
 /** Prometheus answered, but not with rules: an HTTP error, `status: "error"`, or a body we cannot read. */
-export class PrometheusRulesError extends Error {
+export class PrometheusRulesError extends PrometheusApiError {
   override readonly name = 'PrometheusRulesError';
 }
 
@@ -79,45 +80,15 @@ export function parseAlertingRules(body: unknown): AlertingRule[] {
   });
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Prometheus' HTTP API, the alerting rules only. */
 export class PrometheusRulesClient {
-  private readonly endpoint: string;
-  private readonly authorization: string | undefined;
+  private readonly api: PrometheusApi;
 
-  constructor(
-    baseUrl: string,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {
-    const url = new URL(baseUrl);
-    // fetch refuses URLs with credentials; PROMETHEUS_URL may carry basic-auth ones.
-    if (url.username !== '' || url.password !== '') {
-      const user = decodeURIComponent(url.username);
-      const password = decodeURIComponent(url.password);
-      this.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-      url.username = '';
-      url.password = '';
-    }
-    this.endpoint = `${url.origin}${url.pathname.replace(/\/+$/, '')}/api/v1/rules?type=alert`;
+  constructor(baseUrl: string, fetchImpl: typeof fetch = fetch) {
+    this.api = new PrometheusApi(baseUrl, fetchImpl);
   }
 
   async alertingRules(signal: AbortSignal): Promise<AlertingRule[]> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.authorization !== undefined) headers.authorization = this.authorization;
-    const response = await this.fetchImpl(this.endpoint, { headers, signal });
-    const text = await response.text();
-    const body = parseJson(text);
-    if (!response.ok || !isRecord(body) || body.status !== 'success') {
-      const detail = isRecord(body) && typeof body.error === 'string' ? body.error : text.trim().slice(0, 200);
-      throw new PrometheusRulesError(`HTTP ${response.status}: ${detail || response.statusText}`);
-    }
-    return parseAlertingRules(body);
+    return parseAlertingRules(await this.api.call('rules?type=alert', { signal }));
   }
 }

@@ -7,7 +7,8 @@ import {
   type IncidentEvent,
   type IncidentImpact,
 } from '@sitrep/domain';
-import { PrometheusAnswerError, PrometheusClient, type MatrixSeries } from './prometheus-query.js';
+import { PrometheusApiError } from '@sitrep/http';
+import { PrometheusClient, type MatrixSeries } from './prometheus-query.js';
 
 export interface ImpactWindow {
   readonly from: Date;
@@ -56,7 +57,7 @@ const belongsTo = (series: MatrixSeries, alert: IncidentAlert): boolean =>
   Object.entries(series.labels).every(([name, value]) => name === '__name__' || alert.labels[name] === value);
 
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof PrometheusAnswerError) return error.message;
+  if (error instanceof PrometheusApiError) return error.message;
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   // fetch's TypeError says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND...).
   if (error instanceof TypeError && error.cause instanceof Error) return `unreachable: ${error.cause.message}`;

@@ -1,4 +1,5 @@
 import type { SeriesSample } from '@sitrep/domain';
+import { PrometheusApi, PrometheusApiError } from '@sitrep/http';
 
 /** One series of a range query's matrix. */
 export interface MatrixSeries {
@@ -13,21 +14,13 @@ export interface RangeQuery {
   readonly stepMs: number;
 }
 
-/** Prometheus answered, but not with data: an HTTP error, `status: "error"`, or a body we cannot read. */
-export class PrometheusAnswerError extends Error {
+/** Prometheus answered, but not with a range query's matrix. */
+export class PrometheusAnswerError extends PrometheusApiError {
   override readonly name = 'PrometheusAnswerError';
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function parseLabels(metric: unknown): Record<string, string> | null {
   if (!isRecord(metric)) return null;
@@ -67,51 +60,22 @@ function parseMatrix(body: unknown): MatrixSeries[] {
 
 /** Prometheus' HTTP API, range queries only. */
 export class PrometheusClient {
-  private readonly endpoint: string;
-  private readonly authorization: string | undefined;
+  private readonly api: PrometheusApi;
 
-  constructor(
-    baseUrl: string,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {
-    const url = new URL(baseUrl);
-    // fetch refuses URLs with credentials; PROMETHEUS_URL may carry basic-auth ones.
-    if (url.username !== '' || url.password !== '') {
-      const user = decodeURIComponent(url.username);
-      const password = decodeURIComponent(url.password);
-      this.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-      url.username = '';
-      url.password = '';
-    }
-    this.endpoint = `${url.origin}${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`;
+  constructor(baseUrl: string, fetchImpl: typeof fetch = fetch) {
+    this.api = new PrometheusApi(baseUrl, fetchImpl);
   }
 
   async queryRange(query: RangeQuery, signal: AbortSignal): Promise<MatrixSeries[]> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.authorization !== undefined) headers.authorization = this.authorization;
-    // POST, so a long expression does not run into URL length limits of proxies on the way.
-    const response = await this.fetchImpl(this.endpoint, {
-      method: 'POST',
-      headers,
-      body: new URLSearchParams({
+    const body = await this.api.call('query_range', {
+      signal,
+      form: {
         query: query.expression,
         start: String(query.from.getTime() / 1000),
         end: String(query.to.getTime() / 1000),
         step: String(query.stepMs / 1000),
-      }),
-      signal,
+      },
     });
-    const text = await response.text();
-    const body = parseJson(text);
-    const status = isRecord(body) ? body.status : undefined;
-    if (!response.ok || status !== 'success') {
-      const errorType = isRecord(body) && typeof body.errorType === 'string' ? ` ${body.errorType}` : '';
-      const detail =
-        isRecord(body) && typeof body.error === 'string'
-          ? body.error
-          : text.trim().slice(0, 200) || response.statusText;
-      throw new PrometheusAnswerError(`HTTP ${response.status}${errorType}: ${detail}`);
-    }
     return parseMatrix(body);
   }
 }
