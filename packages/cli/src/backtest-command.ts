@@ -3,7 +3,8 @@ import type { Env } from '@sitrep/config';
 import { parseDeliveries, parseSweep, parseTruthFile, replay, sweepSettings } from '@sitrep/alert-ingest';
 import { incidentAlerts, scoreGrouping, type CorrelationSettings, type GroupingScore } from '@sitrep/domain';
 import { withReplayBus } from './replay-bus.js';
-import { replayLogger, replaySetup } from './replay-command.js';
+import { commandLogger } from './command-bus.js';
+import { replaySetup } from './replay-command.js';
 
 export interface BacktestCommandOptions {
   /** The labelled truth (JSON). */
@@ -37,7 +38,7 @@ export async function runBacktest(file: string, options: BacktestCommandOptions,
           setup.scopeLabels,
           parseSweep(options.sweep),
         ).map(({ key, value, settings }) => ({ setting: { key, value }, settings }));
-  const logger = replayLogger();
+  const logger = commandLogger();
   const rows: BacktestRow[] = [];
   for (const { setting, settings } of points) {
     const { events } = await withReplayBus(setup.platform, logger, (bus, topicPrefix) =>

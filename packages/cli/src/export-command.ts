@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
-import { createBus } from '@sitrep/bus';
 import { EnvReader, readPlatformSettings, type Env } from '@sitrep/config';
 import { exportDeliveries } from '@sitrep/alert-ingest';
-import { createLogger } from '@sitrep/telemetry';
+import { commandBus } from './command-bus.js';
 
 /**
  * `sitrep export`: the deliveries recorded on the alerts and changes topics of the configured bus
@@ -12,16 +10,7 @@ export async function exportCommand(env: Env): Promise<string[]> {
   const reader = new EnvReader(env);
   const platform = readPlatformSettings(reader);
   reader.finish([]);
-  const logger = createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });
-  const bus = createBus(
-    {
-      kafkaBrokers: platform.kafkaBrokers,
-      clientId: 'sitrep-export',
-      dataDir: resolve(platform.dataDir),
-      publishTimeoutMs: platform.publishTimeoutMs,
-    },
-    logger,
-  );
+  const bus = commandBus(platform, 'sitrep-export');
   try {
     await bus.start([]);
     const deliveries = await exportDeliveries(bus, platform.topicPrefix);

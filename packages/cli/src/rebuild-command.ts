@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
-import { createBus } from '@sitrep/bus';
 import { EnvReader, readPlatformSettings, type Env } from '@sitrep/config';
 import { loadStoreSettings, rebuild, recorderTopics } from '@sitrep/recorder';
 import { openIncidentStore } from '@sitrep/store';
-import { createLogger } from '@sitrep/telemetry';
+import { commandBus } from './command-bus.js';
 
 /**
  * `sitrep rebuild`: the recorder's store from the incidents and timeline-entries topics, into an
@@ -15,16 +13,7 @@ export async function rebuildCommand(env: Env): Promise<string[]> {
   const platform = readPlatformSettings(reader);
   const storeSettings = loadStoreSettings(reader, platform.dataDir);
   reader.finish([]);
-  const logger = createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });
-  const bus = createBus(
-    {
-      kafkaBrokers: platform.kafkaBrokers,
-      clientId: 'sitrep-rebuild',
-      dataDir: resolve(platform.dataDir),
-      publishTimeoutMs: platform.publishTimeoutMs,
-    },
-    logger,
-  );
+  const bus = commandBus(platform, 'sitrep-rebuild');
   const store = openIncidentStore(storeSettings);
   try {
     await bus.start(recorderTopics({ platform }));

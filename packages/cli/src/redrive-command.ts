@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
-import { createBus } from '@sitrep/bus';
 import { readDeadLetter, type DeadLetter } from '@sitrep/codec';
 import { EnvReader, readPlatformSettings, type Env } from '@sitrep/config';
 import { topicNames } from '@sitrep/contracts';
-import { createLogger } from '@sitrep/telemetry';
+import { commandBus } from './command-bus.js';
 
 export interface RedriveOptions {
   /** Only dead letters from this source topic. */
@@ -24,16 +22,7 @@ export async function redriveCommand(options: RedriveOptions, env: Env): Promise
   const reader = new EnvReader(env);
   const platform = readPlatformSettings(reader);
   reader.finish([]);
-  const logger = createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });
-  const bus = createBus(
-    {
-      kafkaBrokers: platform.kafkaBrokers,
-      clientId: 'sitrep-redrive',
-      dataDir: resolve(platform.dataDir),
-      publishTimeoutMs: platform.publishTimeoutMs,
-    },
-    logger,
-  );
+  const bus = commandBus(platform, 'sitrep-redrive');
   try {
     const { deadLetter } = topicNames(platform.topicPrefix);
     // As the services create it: a bus that never set anything aside has an empty one.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EnvReader, readPlatformSettings, type Env, type PlatformSettings } from '@sitrep/config';
 import { loadCorrelationSettings, loadScopeLabel, parseDeliveries, replay } from '@sitrep/alert-ingest';
 import { incidentAlerts, type CorrelationSettings, type IncidentAlertView, type IncidentSummary } from '@sitrep/domain';
-import { createLogger } from '@sitrep/telemetry';
+import { commandLogger } from './command-bus.js';
 import { withReplayBus } from './replay-bus.js';
 
 export interface ReplayCommandOptions {
@@ -95,8 +95,6 @@ export function replaySetup(env: Env, config: string | undefined): ReplaySetup {
   return { platform, scopeLabels: settings.scopeLabels, settings, correlationFile };
 }
 
-export const replayLogger = () => createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) });
-
 /**
  * `sitrep replay <file.ndjson>`: recorded deliveries through parse -> bus -> correlate, at full
  * speed, on a bus of its own that is removed afterwards (see withReplayBus).
@@ -104,7 +102,7 @@ export const replayLogger = () => createLogger({ level: 'warn', write: (line) =>
 export async function replayCommand(file: string, options: ReplayCommandOptions, env: Env): Promise<string[]> {
   const { platform, settings } = replaySetup(env, options.config);
   const deliveries = parseDeliveries(readFileSync(file, 'utf8'));
-  const result = await withReplayBus(platform, replayLogger(), (bus, topicPrefix) =>
+  const result = await withReplayBus(platform, commandLogger(), (bus, topicPrefix) =>
     replay(deliveries, { bus, topicPrefix, settings }),
   );
   if (options.json) {
