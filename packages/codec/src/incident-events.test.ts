@@ -10,7 +10,7 @@ import {
   type IncidentEvent,
 } from '@sitrep/domain';
 import { domainAlert, minute } from '@sitrep/testkit';
-import { incidentEventFromRecord, incidentEventRecord } from './incident-events.js';
+import { incidentEventFromRecord, incidentEventRecord, readIncidentEventRecord } from './incident-events.js';
 
 const at = minute;
 
@@ -137,5 +137,39 @@ describe('incident events a newer Sitrep wrote', () => {
     const broken = JSON.parse(JSON.stringify(opened)) as { data: Record<string, unknown> };
     broken.data.severity = 42;
     expect(parseIncidentEventRecord(broken).ok).toBe(false);
+  });
+});
+
+describe('incident event types a newer Sitrep added', () => {
+  const consumed = (value: unknown) => ({
+    topic: 'sitrep.incidents.v1',
+    partition: 0,
+    offset: '7',
+    key: 'inc_1',
+    value: JSON.stringify(value),
+    headers: { 'sitrep-schema': 'sitrep.incident-event.v1' },
+  });
+
+  it('reads one with a sound envelope as an unrecognised event that holds its place in the sequence', () => {
+    const [opened] = everyEventType().map(incidentEventRecord);
+    const read = readIncidentEventRecord(
+      consumed({ ...opened, sequence: 9, type: 'incident.paged', data: { who: 'x' } }),
+    );
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(incidentEventFromRecord(read.value)).toMatchObject({
+      type: 'incident.unrecognised',
+      sequence: 9,
+      data: { type: 'incident.paged' },
+    });
+  });
+
+  it('still refuses a broken envelope, and a known type with broken data', () => {
+    const [opened] = everyEventType().map(incidentEventRecord);
+    expect(readIncidentEventRecord(consumed({ ...opened, type: 'incident.paged', sequence: 0 })).ok).toBe(false);
+    expect(readIncidentEventRecord(consumed({ ...opened, data: {} }))).toMatchObject({
+      ok: false,
+      reason: 'schema_violation',
+    });
   });
 });

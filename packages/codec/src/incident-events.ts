@@ -1,12 +1,22 @@
 import {
   HEADERS,
   INCIDENT_EVENT_SCHEMA_NAME,
+  INCIDENT_EVENT_TYPES,
+  parseFutureIncidentEventRecord,
   parseIncidentEventRecord,
+  type FutureIncidentEventRecord,
   type IncidentEventRecordV1,
 } from '@sitrep/contracts';
 import type { IncidentEvent } from '@sitrep/domain';
 import { readRecord, type ConsumedRecord, type ReadResult } from './consumed-record.js';
 import { envelope, type EncodedMessage } from './envelope.js';
+
+/** An incident event record as read: of a type this version knows, or one a newer version added. */
+export type ReadIncidentEventRecord = IncidentEventRecordV1 | FutureIncidentEventRecord;
+
+const KNOWN_TYPES = new Set<string>(INCIDENT_EVENT_TYPES);
+
+const isKnown = (record: ReadIncidentEventRecord): record is IncidentEventRecordV1 => KNOWN_TYPES.has(record.type);
 
 /** Dates become ISO strings; everything else is already wire-shaped. */
 export function incidentEventRecord(event: IncidentEvent): IncidentEventRecordV1 {
@@ -20,13 +30,14 @@ const date = (value: string): Date => new Date(value);
  * An incident event read from the topic, back as the domain event: the inverse of
  * incidentEventRecord, so consumers fold the very events the correlator emitted.
  */
-export function incidentEventFromRecord(record: IncidentEventRecordV1): IncidentEvent {
+export function incidentEventFromRecord(record: ReadIncidentEventRecord): IncidentEvent {
   const base = {
     id: record.id,
     incidentId: record.incidentId,
     sequence: record.sequence,
     occurredAt: date(record.occurredAt),
   };
+  if (!isKnown(record)) return { ...base, type: 'incident.unrecognised', data: { type: record.type } };
   switch (record.type) {
     case 'incident.opened':
       return {
@@ -107,6 +118,14 @@ export function incidentEventMessages(
 }
 
 /** A consumed incidents-topic record, still in its wire form (the recorder stores it as read). */
-export function readIncidentEventRecord(message: ConsumedRecord): ReadResult<IncidentEventRecordV1> {
-  return readRecord(message, INCIDENT_EVENT_SCHEMA_NAME, parseIncidentEventRecord);
+/**
+ * A consumed incidents-topic record, still in its wire form (the recorder stores it as read). An
+ * event of a type a newer Sitrep added is read too (kept as it came), so that during a rolling
+ * upgrade it holds its place in its incident's sequence instead of leaving the rest waiting.
+ */
+export function readIncidentEventRecord(message: ConsumedRecord): ReadResult<ReadIncidentEventRecord> {
+  const read = readRecord(message, INCIDENT_EVENT_SCHEMA_NAME, parseIncidentEventRecord);
+  if (read.ok || read.reason !== 'schema_violation') return read;
+  const future = readRecord(message, INCIDENT_EVENT_SCHEMA_NAME, parseFutureIncidentEventRecord);
+  return future.ok ? future : read;
 }

@@ -19,4 +19,5 @@ export {
   incidentEventRecord,
   readIncidentEventRecord,
 } from './incident-events.js';
+export type { ReadIncidentEventRecord } from './incident-events.js';
 export { readTimelineEntryRecord, timelineEntryMessage } from './timeline-entries.js';

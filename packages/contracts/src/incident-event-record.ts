@@ -109,6 +109,25 @@ export const incidentEventRecordSchema = z.discriminatedUnion('type', [
 
 export type IncidentEventRecordV1 = z.output<typeof incidentEventRecordSchema>;
 
+const knownTypes = new Set<string>(INCIDENT_EVENT_TYPES);
+
+/**
+ * An incident event of a type this version does not know, written by a newer correlator during
+ * a rolling upgrade: its envelope is sound, so it still takes its place in the incident's
+ * sequence (the events after it are not stuck waiting), and its data is kept as it came.
+ */
+const futureIncidentEventSchema = z.object({
+  ...envelope,
+  type: z.string().refine((type) => !knownTypes.has(type), { error: 'is a known type with invalid data' }),
+  data: z.unknown(),
+});
+
+export type FutureIncidentEventRecord = z.output<typeof futureIncidentEventSchema>;
+
+export function parseFutureIncidentEventRecord(value: unknown): ParseResult<FutureIncidentEventRecord> {
+  return parseWith(futureIncidentEventSchema, value);
+}
+
 export function parseIncidentEventRecord(value: unknown): ParseResult<IncidentEventRecordV1> {
   return parseWith(incidentEventRecordSchema, value);
 }

@@ -27,9 +27,10 @@ export {
   INCIDENT_EVENT_TYPES,
   incidentEventJsonSchema,
   incidentEventRecordSchema,
+  parseFutureIncidentEventRecord,
   parseIncidentEventRecord,
 } from './incident-event-record.js';
-export type { IncidentEventRecordV1 } from './incident-event-record.js';
+export type { FutureIncidentEventRecord, IncidentEventRecordV1 } from './incident-event-record.js';
 export {
   ENTRY_KINDS,
   entryRequestSchema,

@@ -50,6 +50,7 @@ export type {
   IncidentSummaryStatus,
   Severity,
   SeverityChanged,
+  UnrecognisedEvent,
   SeverityMapping,
   SignalClass,
   SignalRule,

@@ -1,5 +1,5 @@
-import { incidentEventFromRecord } from '@sitrep/codec';
-import type { IncidentEventRecordV1, TimelineEntryRecordV1 } from '@sitrep/contracts';
+import { incidentEventFromRecord, type ReadIncidentEventRecord } from '@sitrep/codec';
+import type { TimelineEntryRecordV1 } from '@sitrep/contracts';
 import { isHumanEntryKind, recordIncident, type HumanEntry, type IncidentEvent } from '@sitrep/domain';
 import {
   StoreError,
@@ -29,7 +29,7 @@ export interface Applied {
 // Each retry re-reads; more than a few in a row means something writes this incident in a loop.
 const MAX_ATTEMPTS = 20;
 
-export function storedEvent(record: IncidentEventRecordV1): StoredEvent {
+export function storedEvent(record: ReadIncidentEventRecord): StoredEvent {
   return {
     id: record.id,
     incidentId: record.incidentId,
@@ -68,7 +68,7 @@ export function gapFreePrefix(events: readonly StoredEvent[]): IncidentEvent[] {
   for (let sequence = 1; ; sequence += 1) {
     const event = bySequence.get(sequence);
     if (!event) return prefix;
-    prefix.push(incidentEventFromRecord(JSON.parse(event.payload) as IncidentEventRecordV1));
+    prefix.push(incidentEventFromRecord(JSON.parse(event.payload) as ReadIncidentEventRecord));
   }
 }
 
@@ -130,7 +130,7 @@ async function writeFresh(
  * arrives before one it follows is kept and applied with the missing one: nothing is dropped, and
  * the outcome is the same in any arrival order. Safe to repeat (event ids).
  */
-export function applyIncidentEvent(store: IncidentStore, record: IncidentEventRecordV1): Promise<Applied> {
+export function applyIncidentEvent(store: IncidentStore, record: ReadIncidentEventRecord): Promise<Applied> {
   const event = storedEvent(record);
   return writeFresh(store, record.incidentId, async (before, events, entries) => {
     const same = events.find((known) => known.sequence === record.sequence);

@@ -1,12 +1,6 @@
 import type { Bus } from '@sitrep/bus';
-import { readRecord } from '@sitrep/codec';
-import {
-  INCIDENT_EVENT_SCHEMA_NAME,
-  parseIncidentEventRecord,
-  parseTimelineEntryRecord,
-  TIMELINE_ENTRY_SCHEMA_NAME,
-  topicNames,
-} from '@sitrep/contracts';
+import { readIncidentEventRecord, readTimelineEntryRecord } from '@sitrep/codec';
+import { topicNames } from '@sitrep/contracts';
 import type { IncidentStore } from '@sitrep/store';
 import { applyIncidentEvent, applyTimelineEntry, type ApplyOutcome } from './incident-writer.js';
 
@@ -40,13 +34,14 @@ export async function rebuild(bus: Bus, store: IncidentStore, topicPrefix: strin
   const topics = topicNames(topicPrefix);
   const events = tally();
   for (const message of await bus.readAll(topics.incidents)) {
-    const read = readRecord(message, INCIDENT_EVENT_SCHEMA_NAME, parseIncidentEventRecord);
+    // Read as live recording reads them, so the rebuilt rows are the live ones.
+    const read = readIncidentEventRecord(message);
     if (read.ok) events[(await applyIncidentEvent(store, read.value)).outcome] += 1;
     else events.unreadable += 1;
   }
   const entries = tally();
   for (const message of await bus.readAll(topics.entries)) {
-    const read = readRecord(message, TIMELINE_ENTRY_SCHEMA_NAME, parseTimelineEntryRecord);
+    const read = readTimelineEntryRecord(message);
     if (read.ok) entries[(await applyTimelineEntry(store, read.value)).outcome] += 1;
     else entries.unreadable += 1;
   }

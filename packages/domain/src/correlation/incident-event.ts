@@ -104,6 +104,12 @@ export type IncidentResolving = EventBase<'incident.resolving', { readonly resol
 export type IncidentResolved = EventBase<'incident.resolved', { readonly resolvedAt: Date }>;
 export type IncidentReopened = EventBase<'incident.reopened', { readonly byAlertFingerprint: string }>;
 
+/**
+ * An event of a type a newer Sitrep added, read by this one (a rolling upgrade): it takes its
+ * place in the incident's sequence and changes nothing here. The correlator never emits it.
+ */
+export type UnrecognisedEvent = EventBase<'incident.unrecognised', { readonly type: string }>;
+
 export type IncidentEvent =
   | IncidentOpened
   | AlertAttached
@@ -113,6 +119,7 @@ export type IncidentEvent =
   | CauseRanked
   | IncidentResolving
   | IncidentResolved
-  | IncidentReopened;
+  | IncidentReopened
+  | UnrecognisedEvent;
 
 export type IncidentEventType = IncidentEvent['type'];

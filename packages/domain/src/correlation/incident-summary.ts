@@ -87,6 +87,8 @@ export function foldIncident(summary: IncidentSummary | undefined, event: Incide
       return { ...next, status: 'resolved', resolvedAt: event.data.resolvedAt, resolvesAt: null };
     case 'incident.reopened':
       return { ...next, status: 'open', resolvedAt: null };
+    case 'incident.unrecognised':
+      return next;
   }
 }
 

@@ -18,6 +18,7 @@ export type {
   IncidentResolved,
   IncidentResolving,
   SeverityChanged,
+  UnrecognisedEvent,
 } from './incident-event.js';
 export { foldIncident, summariseIncidents } from './incident-summary.js';
 export type { IncidentSummary, IncidentSummaryStatus } from './incident-summary.js';
