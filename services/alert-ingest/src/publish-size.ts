@@ -64,11 +64,21 @@ export function planPublish<M extends OutgoingMessage>(
     const message = `would publish ${total} bytes of records, over the limit of ${limits.publishBytes} (${LIMIT_VARIABLES.publishBytes})`;
     throw new ApiError('payload_too_large', `the request ${message}`, { details: [{ field: '(body)', message }] });
   }
+  return inProduceRequests(messages, limits.messageBytes);
+}
+
+/**
+ * Messages in produce requests whose batches stay within `messageBytes` each, in their order (a
+ * message that alone is larger goes alone). Every publisher of many records uses it: ingest for a
+ * notification's alerts, the correlator for a batch's incident events.
+ */
+export function inProduceRequests<M extends OutgoingMessage>(messages: readonly M[], messageBytes: number): M[][] {
+  const room = messageBytes - BATCH_OVERHEAD_BYTES;
   const chunks: M[][] = [];
   let chunk: M[] = [];
   let used = 0;
-  messages.forEach((message, index) => {
-    const size = sizes[index] ?? 0;
+  for (const message of messages) {
+    const size = recordBytes(message);
     if (chunk.length > 0 && used + size > room) {
       chunks.push(chunk);
       chunk = [];
@@ -76,7 +86,7 @@ export function planPublish<M extends OutgoingMessage>(
     }
     chunk.push(message);
     used += size;
-  });
+  }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
 }

@@ -106,6 +106,7 @@ export async function startAlertIngest(deps: AlertIngestDeps): Promise<AlertInge
           registry: deps.registry,
           groupId: config.correlatorGroup,
           instanceId: randomBytes(6).toString('hex'),
+          maxMessageBytes: config.limits.messageBytes,
         });
       }
     },

@@ -7,6 +7,8 @@ import { contextFromHeaders, inSpan, traceHeaders, type Logger } from '@sitrep/t
 import type { Registry } from 'prom-client';
 import { createCorrelatorMetrics } from './correlator-metrics.js';
 import { CorrelatorStateStore } from './correlator-state-store.js';
+import { DEFAULT_INPUT_LIMITS } from '../input-limits.js';
+import { inProduceRequests } from '../publish-size.js';
 
 export interface CorrelatorServiceDeps {
   readonly bus: Bus;
@@ -20,6 +22,11 @@ export interface CorrelatorServiceDeps {
   /** Unique per running instance: each instance reads every change. */
   readonly instanceId: string;
   readonly tickIntervalMs?: number;
+  /**
+   * The bus's largest produce request (Kafka's max.message.bytes): a batch's events go out in
+   * requests within it, so a busy batch never makes one the broker refuses for good.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 export interface RunningCorrelator {
@@ -85,7 +92,10 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
 
   const publishEvents = async (events: readonly IncidentEvent[]): Promise<void> => {
     if (events.length === 0) return;
-    await bus.publish(topics.incidents, incidentEventMessages(events, traceHeaders()));
+    const messages = incidentEventMessages(events, traceHeaders());
+    for (const request of inProduceRequests(messages, deps.maxMessageBytes ?? DEFAULT_INPUT_LIMITS.messageBytes)) {
+      await bus.publish(topics.incidents, request);
+    }
     for (const event of events) {
       metrics.events.inc({ type: event.type });
       if (event.type !== 'incident.alert_resolved') continue;
