@@ -15,7 +15,11 @@ import { SQL } from './schema.js';
 export type SqlValue = string | number | null;
 
 // Services are stored as ",auth-lb,auth," so "has service X" is one substring search for ",X,".
-export const servicesColumn = (services: readonly string[]): string => `,${services.join(',')},`;
+// A comma (and so the escape itself) inside a name is escaped, or `a,b` would read as two services.
+const escapeService = (service: string): string => service.replaceAll('%', '%25').replaceAll(',', '%2C');
+const unescapeService = (service: string): string =>
+  service.replace(/%2C|%25/g, (code) => (code === '%2C' ? ',' : '%'));
+export const servicesColumn = (services: readonly string[]): string => `,${services.map(escapeService).join(',')},`;
 
 export function eventParams(event: StoredEvent): SqlValue[] {
   return [event.id, event.incidentId, event.sequence, event.type, event.occurredAt.getTime(), event.payload];
@@ -74,7 +78,8 @@ const optionalDate = (value: unknown): Date | null => (value === null ? null : n
 const servicesOf = (value: unknown): string[] =>
   String(value)
     .split(',')
-    .filter((service) => service !== '');
+    .filter((service) => service !== '')
+    .map(unescapeService);
 const statusOf = (value: unknown): IncidentRowStatus =>
   INCIDENT_ROW_STATUSES.find((status) => status === value) ?? 'open';
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EntryRow, IncidentRow, IncidentStore, StoredEvent } from './store.js';
 
@@ -63,6 +64,43 @@ export function describeStoreContract(name: string, open: (storage: string) => P
     };
     afterEach(async () => {
       await Promise.allSettled(opened.splice(0).map((store) => store.close()));
+    });
+
+    it('stores any text every reader can hold and gives it back exactly', async () => {
+      const { store } = await fresh();
+      // What the edge lets through: any text without NUL or an unpaired surrogate.
+      const text = fc.string({ unit: 'grapheme', maxLength: 60 }).filter((value) => !value.includes('\u0000'));
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          text,
+          text,
+          text,
+          // Services are never empty (an alert without a service label is scoped by its alertname).
+          fc.array(
+            text.filter((value) => value !== ''),
+            { minLength: 1, maxLength: 3 },
+          ),
+          async (id, author, body, services) => {
+            n += 1;
+            const incidentId = `${id}#${n}`;
+            const stored = row(incidentId, n, { services, summary: JSON.stringify({ body }) });
+            const storedEvent = { ...event(incidentId, 1, `e${n}`), payload: JSON.stringify({ body }) };
+            expect(await store.recordEvent(storedEvent, stored)).toBe('stored');
+            const note = { ...entry(`n${n}`, incidentId, n), author, text: body, to: author };
+            expect(await store.addEntry(note, null)).toBe('stored');
+            expect(await store.incident(incidentId)).toEqual(stored);
+            expect(await store.events(incidentId)).toEqual([storedEvent]);
+            expect(await store.entries(incidentId)).toEqual([note]);
+            // And the service filter finds it by each of its services, commas and percent signs included.
+            for (const service of services) {
+              const page = await store.listIncidents({ service, limit: 500 });
+              expect(page.incidents.map((incident) => incident.id)).toContain(incidentId);
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
     });
 
     it('migrates idempotently, also from two instances at once', async () => {
