@@ -34,6 +34,10 @@ const { values: args } = parseArgs({
 const T0 = Date.parse('2026-11-22T00:00:00Z');
 const SIGNALS = ['HighErrorRate', 'HighLatencyP99', 'BackendLoadImbalance', 'NodeHighCPU', 'TargetDown'];
 
+/** The group key Alertmanager gives an alert under group_by [alertname, service]. */
+const groupKeyOf = (labels: Readonly<Record<string, string>>): string =>
+  `{}:{alertname="${labels.alertname ?? ''}", service="${labels.service ?? ''}"}`;
+
 /**
  * A stream shaped like a busy fleet: `services` services, each incident 5 alerts from 5
  * instances firing within a minute, resolved 20 minutes later when `resolve` is set.
@@ -53,6 +57,9 @@ function* stream(count: number, services: number, resolve: boolean): Generator<A
     const startsAt = new Date(T0 + wave * 3_600_000 + (index % 60) * 1000);
     const receivedAt = new Date(startsAt.getTime() + 30_000);
     const scope = alertScope(labels, DEFAULT_CORRELATION_SETTINGS.scopeLabels);
+    // As Alertmanager sends them with group_by [alertname, service]: each notification lists its
+    // group's one alert, completely.
+    const listing = { group: groupKeyOf(labels), alertsWithKey: 1 };
     yield {
       occurrenceId: alertOccurrenceId(fingerprint, startsAt, 'firing'),
       fingerprint,
@@ -64,7 +71,7 @@ function* stream(count: number, services: number, resolve: boolean): Generator<A
       endsAt: null,
       generatorURL: null,
       receivedAt,
-      listing: null,
+      listing,
     };
     if (resolve) {
       const endsAt = new Date(startsAt.getTime() + 20 * 60_000);
@@ -79,7 +86,7 @@ function* stream(count: number, services: number, resolve: boolean): Generator<A
         endsAt,
         generatorURL: null,
         receivedAt: new Date(endsAt.getTime() + 30_000),
-        listing: null,
+        listing,
       };
     }
   }
@@ -141,7 +148,12 @@ async function endToEnd(count: number): Promise<{ alertsPerSecond: number }> {
       await producer.send({
         topic: topicNames(prefix).alerts,
         acks: -1,
-        messages: alertMessages(alerts.slice(offset, offset + 500), webhook.value, config.correlation, {}),
+        // One notification per alert: its group's key, as Alertmanager would send it.
+        messages: alerts
+          .slice(offset, offset + 500)
+          .flatMap((alert) =>
+            alertMessages([alert], { ...webhook.value, groupKey: groupKeyOf(alert.labels) }, config.correlation, {}),
+          ),
       });
     }
     await producer.disconnect();

@@ -119,26 +119,30 @@ export class Correlator {
 
   /** Incidents whose alerts have all ended, in their quiet period. */
   resolvingIncidentCount(): number {
-    return this.index.resolvingIncidents().length;
+    return this.index.resolvingCount();
   }
 
   /** The earliest time at which tick() would emit something, for the service's timer. */
   nextDeadline(): Date | null {
-    if (this.quietDeadline === undefined) {
-      let next: Date | null = null;
-      for (const incident of this.index.resolvingIncidents()) {
-        if (incident.quietSince) {
-          const due = new Date(incident.quietSince.getTime() + this.settings.quietPeriodMs);
-          if (next === null || due < next) next = due;
-        }
-      }
-      this.quietDeadline = next;
-    }
-    const candidates = [this.quietDeadline, this.listingsOf.nextDue(), this.nextStaleDeadline()];
+    const candidates = [this.quietPeriodDeadline(), this.listingsOf.nextDue(), this.nextStaleDeadline()];
     return candidates.reduce<Date | null>(
       (next, due) => (due !== null && (next === null || due < next) ? due : next),
       null,
     );
+  }
+
+  /** The earliest end of a quiet period, cached until an incident enters or leaves one. */
+  private quietPeriodDeadline(): Date | null {
+    if (this.quietDeadline === undefined) {
+      let next: number | null = null;
+      for (const incident of this.index.resolvingUnordered()) {
+        if (!incident.quietSince) continue;
+        const due = incident.quietSince.getTime() + this.settings.quietPeriodMs;
+        if (next === null || due < next) next = due;
+      }
+      this.quietDeadline = next === null ? null : new Date(next);
+    }
+    return this.quietDeadline;
   }
 
   /** Cached earliest quiet-period end; undefined when an incident entered or left its quiet period since. */
@@ -173,7 +177,7 @@ export class Correlator {
   /** Resolves every incident whose quiet period has run out by now. */
   private endQuietPeriods(): IncidentEvent[] {
     const events: IncidentEvent[] = [];
-    const deadline = this.quietDeadline === undefined ? this.nextDeadline() : this.quietDeadline;
+    const deadline = this.quietPeriodDeadline();
     if (deadline === null || deadline > this.now) return events;
     for (const incident of this.index.resolvingIncidents()) {
       if (!incident.quietSince) continue;

@@ -85,6 +85,15 @@ export class IncidentIndex {
     return [...(this.openByComponent.get(this.dependencies.component(service)) ?? [])].sort(byDetection);
   }
 
+  /** For a minimum or a count, where order does not matter: no sort. */
+  resolvingUnordered(): Iterable<IncidentState> {
+    return this.resolving;
+  }
+
+  resolvingCount(): number {
+    return this.resolving.size;
+  }
+
   resolvingIncidents(): IncidentState[] {
     return [...this.resolving].sort(byDetection);
   }
