@@ -34,9 +34,14 @@ const { values: args } = parseArgs({
 const T0 = Date.parse('2026-11-22T00:00:00Z');
 const SIGNALS = ['HighErrorRate', 'HighLatencyP99', 'BackendLoadImbalance', 'NodeHighCPU', 'TargetDown'];
 
-/** The group key Alertmanager gives an alert under group_by [alertname, service]. */
+/**
+ * The group key Alertmanager gives an alert under `group_by: ['...']` (every label): each alert
+ * is its own group, so each notification completely lists its one alert, as the stream sends them.
+ */
 const groupKeyOf = (labels: Readonly<Record<string, string>>): string =>
-  `{}:{alertname="${labels.alertname ?? ''}", service="${labels.service ?? ''}"}`;
+  `{}:{${Object.entries(labels)
+    .map(([name, value]) => `${name}="${value}"`)
+    .join(', ')}}`;
 
 /**
  * A stream shaped like a busy fleet: `services` services, each incident 5 alerts from 5
@@ -57,9 +62,8 @@ function* stream(count: number, services: number, resolve: boolean): Generator<A
     const startsAt = new Date(T0 + wave * 3_600_000 + (index % 60) * 1000);
     const receivedAt = new Date(startsAt.getTime() + 30_000);
     const scope = alertScope(labels, DEFAULT_CORRELATION_SETTINGS.scopeLabels);
-    // As Alertmanager sends them with group_by [alertname, service]: each notification lists its
-    // group's one alert, completely.
-    const listing = { group: groupKeyOf(labels), alertsWithKey: 1 };
+    // As Alertmanager sends them with group_by ['...']: each notification lists its group's one alert.
+    const listing = { group: fingerprint, alertsWithKey: 1 };
     yield {
       occurrenceId: alertOccurrenceId(fingerprint, startsAt, 'firing'),
       fingerprint,

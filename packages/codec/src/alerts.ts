@@ -6,6 +6,7 @@ import {
   type AlertRecordV1,
 } from '@sitrep/contracts';
 import {
+  alertmanagerGroupId,
   alertOccurrenceId,
   alertScope,
   labelsFingerprint,
@@ -85,7 +86,7 @@ function usableCondition(condition: AlertCondition | null, startsAt: Date): Aler
 
 /** The Alertmanager group a notification belongs to: the sender, the receiver and the group key. */
 function groupOf(notification: Pick<AlertmanagerWebhook, 'externalURL' | 'receiver' | 'groupKey'>): string {
-  return `${notification.externalURL}\u0000${notification.receiver}\u0000${notification.groupKey}`;
+  return alertmanagerGroupId(notification.externalURL, notification.receiver, notification.groupKey);
 }
 
 /**

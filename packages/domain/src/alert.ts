@@ -38,7 +38,7 @@ export const NO_CONDITION: ConditionLookup = () => null;
  * listed as firing and a later one no longer lists has ended, even without a resolved report.
  */
 export interface AlertListing {
-  /** The group: the sending Alertmanager's external URL, the receiver and the group key. */
+  /** The group, as an id of the sending Alertmanager's external URL, the receiver and the group key. */
   readonly group: string;
   /** How many alerts of the notification share this alert's record key; null when not said. */
   readonly alertsWithKey: number | null;
@@ -75,6 +75,18 @@ export interface Alert {
  * status separates its firing report from its resolved report. The resolved copy's endsAt is not
  * part of it: Alertmanager may move endsAt between repeats of the same resolution.
  */
+/**
+ * The id of an Alertmanager group, as a listing names it: a digest of the sending Alertmanager's
+ * external URL, the receiver and the group key (under `group_by: ['...']` the key holds every
+ * label of the alert; the correlator keeps one listing per group).
+ */
+export function alertmanagerGroupId(externalURL: string, receiver: string, groupKey: string): string {
+  return createHash('sha256')
+    .update(`${externalURL}\u0000${receiver}\u0000${groupKey}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
 export function alertOccurrenceId(fingerprint: string, startsAt: Date, status: AlertStatus): string {
   return createHash('sha256')
     .update(`${fingerprint}\u0000${startsAt.toISOString()}\u0000${status}`)

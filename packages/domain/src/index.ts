@@ -1,4 +1,4 @@
-export { alertOccurrenceId, CONDITION_SOURCES, NO_CONDITION } from './alert.js';
+export { alertmanagerGroupId, alertOccurrenceId, CONDITION_SOURCES, NO_CONDITION } from './alert.js';
 export type { Alert, AlertCondition, AlertListing, AlertStatus, ConditionLookup, ConditionSource } from './alert.js';
 export { changeId } from './change.js';
 export type { Change } from './change.js';

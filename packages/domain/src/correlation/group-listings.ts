@@ -32,12 +32,12 @@ export class GroupListings {
   note(alert: Alert, key: string): ListingEnd[] {
     if (alert.listing === null) return [];
     const id = `${alert.listing.group}\u0000${key}`;
-    const ends: ListingEnd[] = [];
     let pending = this.pending.get(id);
-    if (pending && pending.receivedAt.getTime() !== alert.receivedAt.getTime()) {
-      ends.push(...this.complete(id, pending));
-      pending = undefined;
-    }
+    const ends =
+      pending && pending.receivedAt.getTime() !== alert.receivedAt.getTime() ? this.complete(id, pending) : [];
+    // The common notification lists one alert per key: completed after it applies, no pending kept.
+    if (alert.listing.alertsWithKey === 1 && !this.pending.has(id)) return ends;
+    pending = this.pending.get(id);
     if (!pending) {
       pending = { receivedAt: alert.receivedAt, expected: alert.listing.alertsWithKey, listed: new Map() };
       this.pending.set(id, pending);
@@ -51,7 +51,15 @@ export class GroupListings {
     if (alert.listing === null) return [];
     const id = `${alert.listing.group}\u0000${key}`;
     const pending = this.pending.get(id);
-    if (!pending || pending.expected === null || pending.listed.size < pending.expected) return [];
+    if (!pending) {
+      if (alert.listing.alertsWithKey !== 1) return [];
+      return this.replace(
+        id,
+        new Map([[alert.fingerprint, alert.status === 'firing' ? alert.startsAt : null]]),
+        alert.receivedAt,
+      );
+    }
+    if (pending.expected === null || pending.listed.size < pending.expected) return [];
     return this.complete(id, pending);
   }
 
@@ -86,15 +94,23 @@ export class GroupListings {
   }
 
   private complete(id: string, pending: PendingListing): ListingEnd[] {
+    this.pending.delete(id);
+    return this.replace(id, pending.listed, pending.receivedAt);
+  }
+
+  /** The group's listing becomes what a complete notification listed; what it dropped has ended. */
+  private replace(id: string, listed: ReadonlyMap<string, Date | null>, at: Date): ListingEnd[] {
     const ends: ListingEnd[] = [];
-    for (const [fingerprint, startsAt] of this.listings.get(id) ?? []) {
-      if (!pending.listed.has(fingerprint)) ends.push({ fingerprint, startsAt, at: pending.receivedAt });
+    const previous = this.listings.get(id);
+    for (const [fingerprint, startsAt] of previous ?? []) {
+      if (!listed.has(fingerprint)) ends.push({ fingerprint, startsAt, at });
     }
-    const firing = new Map<string, Date>();
-    for (const [fingerprint, startsAt] of pending.listed) if (startsAt !== null) firing.set(fingerprint, startsAt);
+    // Reused: a group notifies again and again, and its listing is rewritten each time.
+    const firing = previous ?? new Map<string, Date>();
+    firing.clear();
+    for (const [fingerprint, startsAt] of listed) if (startsAt !== null) firing.set(fingerprint, startsAt);
     if (firing.size > 0) this.listings.set(id, firing);
     else this.listings.delete(id);
-    this.pending.delete(id);
     return ends;
   }
 }

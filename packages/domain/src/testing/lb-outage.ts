@@ -1,4 +1,4 @@
-import type { Alert } from '../alert.js';
+import { alertmanagerGroupId, type Alert } from '../alert.js';
 import type { Change } from '../change.js';
 import { Correlator } from '../correlation/correlator.js';
 import { DependencyMap } from '../correlation/dependency-map.js';
@@ -209,7 +209,7 @@ export function lbOutageInputs(options: OutageOptions = {}): OutageInput[] {
     );
     // Every notification is complete, so each alert carries where its group listed it, named as
     // codec's alertsFromWebhook names it (codec's lb-outage test holds the two equal).
-    const group = `${externalURL}\u0000${receiver}\u0000${groupKey}`;
+    const group = alertmanagerGroupId(externalURL, receiver, groupKey);
     return reported.map((alert) => ({
       alert: {
         ...alert,
