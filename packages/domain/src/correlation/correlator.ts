@@ -9,7 +9,7 @@ import type {
   IncidentEvent,
   IncidentEventType,
 } from './incident-event.js';
-import { MinHeap } from './min-heap.js';
+import { StaleDeadlines } from './stale-deadlines.js';
 import { candidateKey, rankCandidates } from './probable-cause.js';
 import { higherSeverity, severityOf } from './severity.js';
 import type { CorrelationSettings } from './settings.js';
@@ -39,14 +39,6 @@ function eventId(incidentId: string, sequence: number): string {
 function incidentIdFor(alert: Alert): string {
   const seed = `${alert.occurrenceId}\u0000${alert.receivedAt.toISOString()}`;
   return `inc_${createHash('sha256').update(seed).digest('hex').slice(0, 20)}`;
-}
-
-/** When an occurrence, last seen at `seen`, goes stale; checked against the state when due. */
-interface StaleDeadline {
-  readonly due: number;
-  readonly fingerprint: string;
-  readonly startsAt: number;
-  readonly seen: number;
 }
 
 /** Code-unit order: unlike localeCompare, the same on every host. */
@@ -79,14 +71,15 @@ export class Correlator {
     this.state = snapshot ? stateFromSnapshot(snapshot) : emptyState();
     this.index = IncidentIndex.build(this.state.incidents.values(), settings.dependencies);
     this.listingsOf = new GroupListings(this.state.listings, this.state.pending);
-    this.rebuildStaleDeadlines();
+    this.staleDeadlines = new StaleDeadlines(settings.staleAfterMs, (fingerprint) => this.incidentOf(fingerprint));
+    this.staleDeadlines.rebuild(this.state.incidents.values());
   }
 
   /** Lookups derived from the state (never stored): a record costs O(its incident), not O(all). */
   private readonly index: IncidentIndex;
   private readonly listingsOf: GroupListings;
   /** When each open occurrence goes stale; derived from the state, entries checked when due. */
-  private readonly staleDeadlines = new MinHeap<StaleDeadline>();
+  private readonly staleDeadlines: StaleDeadlines;
 
   /**
    * Everything the correlator knows, as JSON-safe data: restoring it (new Correlator(settings,
@@ -124,7 +117,7 @@ export class Correlator {
 
   /** The earliest time at which tick() would emit something, for the service's timer. */
   nextDeadline(): Date | null {
-    const candidates = [this.quietPeriodDeadline(), this.listingsOf.nextDue(), this.nextStaleDeadline()];
+    const candidates = [this.quietPeriodDeadline(), this.listingsOf.nextDue(), this.staleDeadlines.next()];
     return candidates.reduce<Date | null>(
       (next, due) => (due !== null && (next === null || due < next) ? due : next),
       null,
@@ -343,58 +336,14 @@ export class Correlator {
   private seen(slot: AlertSlot, at: Date): void {
     if (at <= slot.lastSeenAt) return;
     slot.lastSeenAt = at;
-    this.staleDeadlines.push(this.staleDeadlineOf(slot));
-  }
-
-  private staleDeadlineOf(slot: AlertSlot): StaleDeadline {
-    return {
-      due: slot.lastSeenAt.getTime() + this.settings.staleAfterMs,
-      fingerprint: slot.alert.fingerprint,
-      startsAt: slot.alert.startsAt.getTime(),
-      seen: slot.lastSeenAt.getTime(),
-    };
-  }
-
-  private nextStaleDeadline(): Date | null {
-    for (let top = this.staleDeadlines.peek(); top !== undefined; top = this.staleDeadlines.peek()) {
-      if (this.staleSlot(top)) return new Date(top.due);
-      this.staleDeadlines.pop();
-    }
-    return null;
-  }
-
-  /** The occurrence a deadline is for, if it is still firing and was not seen since. */
-  private staleSlot(deadline: StaleDeadline): { incident: IncidentState; slot: AlertSlot } | undefined {
-    const incident = this.incidentOf(deadline.fingerprint);
-    const slot = incident?.alerts.get(deadline.fingerprint);
-    if (!incident || slot?.endsAt !== null) return undefined;
-    if (slot.alert.startsAt.getTime() !== deadline.startsAt || slot.lastSeenAt.getTime() !== deadline.seen)
-      return undefined;
-    return { incident, slot };
+    this.staleDeadlines.watch(slot);
   }
 
   /** Occurrences no notification listed for the stale window: their resolution was lost. */
   private endStale(): IncidentEvent[] {
-    const events: IncidentEvent[] = [];
-    for (let top = this.staleDeadlines.peek(); top !== undefined && top.due <= this.now.getTime();) {
-      this.staleDeadlines.pop();
-      const stale = this.staleSlot(top);
-      if (stale) {
-        events.push(...this.markEnded(stale.incident, stale.slot, stale.slot.lastSeenAt, new Date(top.due), 'stale'));
-      }
-      top = this.staleDeadlines.peek();
-    }
-    return events;
-  }
-
-  private rebuildStaleDeadlines(): void {
-    const deadlines: StaleDeadline[] = [];
-    for (const incident of this.incidents.values()) {
-      for (const slot of incident.alerts.values()) {
-        if (slot.endsAt === null) deadlines.push(this.staleDeadlineOf(slot));
-      }
-    }
-    this.staleDeadlines.reset(deadlines);
+    return this.staleDeadlines
+      .due(this.now)
+      .flatMap(({ incident, slot, due }) => this.markEnded(incident, slot, slot.lastSeenAt, due, 'stale'));
   }
 
   private incidentOf(fingerprint: string): IncidentState | undefined {
@@ -518,7 +467,7 @@ export class Correlator {
   private attach(incident: IncidentState, alert: Alert, scope: Scope, prepared?: IncidentAlert): IncidentEvent[] {
     const incidentAlert = prepared ?? this.toIncidentAlert(alert, scope);
     const slot: AlertSlot = { alert: incidentAlert, endsAt: null, lastSeenAt: alert.receivedAt, presumedEndedAt: null };
-    this.staleDeadlines.push(this.staleDeadlineOf(slot));
+    this.staleDeadlines.watch(slot);
     this.index.alertAttached(incident, incident.alerts.get(alert.fingerprint), alert.fingerprint);
     incident.alerts.set(alert.fingerprint, slot);
     if (!incident.services.includes(scope.service)) incident.services.push(scope.service);
@@ -640,7 +589,6 @@ export class Correlator {
       const slot = this.incidentOf(fingerprint)?.alerts.get(fingerprint);
       return slot?.endsAt === null && slot.alert.startsAt.getTime() === startsAt.getTime();
     });
-    // Deadlines of occurrences that were seen again or ended pile up; drop them now and then.
-    if (this.staleDeadlines.size > 2 * this.index.firingTotal() + 1024) this.rebuildStaleDeadlines();
+    if (this.staleDeadlines.crowded(this.index.firingTotal())) this.staleDeadlines.rebuild(this.incidents.values());
   }
 }
