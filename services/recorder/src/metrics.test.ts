@@ -1,29 +1,13 @@
-import type { IncidentRow, OpenIncidentCount } from '@sitrep/store';
+import type { OpenIncidentCount } from '@sitrep/store';
 import { createMetricsRegistry, metricNameProblems } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createRecorderMetrics, DEPRECATED_METRIC_ALIASES, observeMoments, PHASES } from './metrics.js';
-import { sampleValue } from './exposition.fixture.js';
+import { incidentRow, sampleValue } from './exposition.fixture.js';
 
 const at = (minutes: number): Date => new Date(Date.UTC(2026, 10, 22, 3, minutes));
 
-const row = (changes: Partial<IncidentRow> = {}): IncidentRow => ({
-  id: 'inc_1',
-  status: 'open',
-  services: ['auth-lb', 'auth'],
-  severity: 'critical',
-  startedAt: at(0),
-  detectedAt: at(1),
-  acknowledgedAt: null,
-  mitigatedAt: null,
-  resolvedAt: null,
-  closedAt: null,
-  lastSequence: 1,
-  revision: 1,
-  summary: '{}',
-  updatedAt: at(1),
-  ...changes,
-});
+const row = incidentRow;
 
 function setup(counts: readonly OpenIncidentCount[] = []) {
   const registry = createMetricsRegistry({ service: 'recorder', processMetrics: false });

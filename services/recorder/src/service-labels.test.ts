@@ -5,25 +5,9 @@ import { loadRecorderConfig } from './config.js';
 import { EnvReader } from '@sitrep/config';
 import { createRecorderMetrics, observeMoments } from './metrics.js';
 import { boundedServiceLabel, topServiceCounts } from './service-labels.js';
+import { incidentRow } from './exposition.fixture.js';
 
-const at = (minutes: number): Date => new Date(Date.UTC(2026, 10, 22, 3, minutes));
-
-const row = (id: string, service: string): IncidentRow => ({
-  id,
-  status: 'open',
-  services: [service],
-  severity: 'critical',
-  startedAt: at(0),
-  detectedAt: at(1),
-  acknowledgedAt: null,
-  mitigatedAt: null,
-  resolvedAt: null,
-  closedAt: null,
-  lastSequence: 1,
-  revision: 1,
-  summary: '{}',
-  updatedAt: at(1),
-});
+const row = (id: string, service: string): IncidentRow => incidentRow({ id, services: [service] });
 
 /** The values of `label` across every series of `name`. */
 async function labelValues(registry: ReturnType<typeof createMetricsRegistry>, name: string, label: string) {
