@@ -40,6 +40,8 @@ export class EnvReader {
 
   /** Records a problem found by a caller's own cross-field check. */
   fail(variable: string, message: string): void {
+    // Services sharing one reader read the shared settings each: say a problem once.
+    if (this.issues.some((issue) => issue.variable === variable && issue.message === message)) return;
     this.issues.push({ variable, message });
   }
 
@@ -182,11 +184,20 @@ export class EnvReader {
    * read by anyone.
    */
   finish(prefixes: readonly string[] = ['SITREP_']): void {
+    this.refuseUnknown(prefixes);
+    if (this.issues.length > 0) throw new ConfigError(this.issues);
+  }
+
+  /**
+   * Records every set variable under `prefixes` that nobody read or allowed: a family of names
+   * outside finish()'s prefixes (KAFKA_SASL_ beside the KAFKA_ ones other programs set) checks
+   * itself once all of it has been read.
+   */
+  refuseUnknown(prefixes: readonly string[]): void {
     const unknown = Object.keys(this.env)
       .filter((name) => prefixes.some((prefix) => name.startsWith(prefix)))
       .filter((name) => !this.known.has(name))
       .sort();
     for (const name of unknown) this.fail(name, 'is not a known setting (misspelt?)');
-    if (this.issues.length > 0) throw new ConfigError(this.issues);
   }
 }

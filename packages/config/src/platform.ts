@@ -1,4 +1,5 @@
 import type { EnvReader } from './env-reader.js';
+import { readKafkaSecurity, type KafkaSecuritySettings } from './kafka-security.js';
 
 export const LOG_LEVEL_NAMES = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -23,9 +24,15 @@ export interface PlatformSettings {
   /** Empty selects the embedded on-disk transport. */
   readonly kafkaBrokers: readonly string[];
   readonly topicPrefix: string;
+  /** How Sitrep authenticates to Kafka and encrypts the connection (KAFKA_SECURITY_PROTOCOL...). */
+  readonly kafkaSecurity: KafkaSecuritySettings;
   readonly topicPartitions: number;
-  /** -1 takes the broker's default.replication.factor. */
+  /** -1: chosen from the cluster at start-up: 3 with three brokers or more, else the broker count. */
   readonly topicReplicationFactor: number;
+  /** -1: 2 when the replication factor is 3 or more, else 1. */
+  readonly topicMinInsyncReplicas: number;
+  /** Start even when existing topics are less durable than configured (each mismatch is logged). */
+  readonly allowWeakTopics: boolean;
   readonly publishTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: (typeof LOG_LEVEL_NAMES)[number];
@@ -74,11 +81,43 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** A replica count, or -1 (also the default) for Sitrep to choose from the cluster's size. */
+function replicaCount(env: EnvReader, name: string): number {
+  const value = env.integer(name, -1, { min: -1, max: 100 });
+  if (value === 0) {
+    env.fail(name, 'must be at least 1, or -1 to choose from the cluster size');
+    return -1;
+  }
+  return value;
+}
+
+function readTopicDurability(
+  env: EnvReader,
+): Pick<PlatformSettings, 'topicReplicationFactor' | 'topicMinInsyncReplicas' | 'allowWeakTopics'> {
+  const topicReplicationFactor = replicaCount(env, 'SITREP_TOPIC_REPLICATION_FACTOR');
+  const topicMinInsyncReplicas = replicaCount(env, 'SITREP_TOPIC_MIN_INSYNC_REPLICAS');
+  if (topicReplicationFactor > 0 && topicMinInsyncReplicas > topicReplicationFactor) {
+    // Every write would be refused with NOT_ENOUGH_REPLICAS.
+    env.fail(
+      'SITREP_TOPIC_MIN_INSYNC_REPLICAS',
+      `must not exceed SITREP_TOPIC_REPLICATION_FACTOR (${topicReplicationFactor}), got ${topicMinInsyncReplicas}`,
+    );
+  }
+  const allowWeakTopics = env.oneOf('SITREP_KAFKA_ALLOW_WEAK_TOPICS', ['true', 'false'], 'false') === 'true';
+  return { topicReplicationFactor, topicMinInsyncReplicas, allowWeakTopics };
+}
+
 export function readPlatformSettings(env: EnvReader): PlatformSettings {
   const kafkaBrokers = env.list('KAFKA_BROKERS');
   const badBroker = kafkaBrokers.find((broker) => !HOST_PORT.test(broker));
   if (badBroker !== undefined)
     env.fail('KAFKA_BROKERS', `must be comma-separated host:port pairs, got ${JSON.stringify(badBroker)}`);
+  const kafkaSecurity = readKafkaSecurity(env);
+  if (kafkaBrokers.length === 0 && kafkaSecurity.protocol !== 'PLAINTEXT') {
+    env.fail('KAFKA_SECURITY_PROTOCOL', 'is only used with KAFKA_BROKERS (the embedded transport has no network)');
+  }
+  // Not under finish()'s SITREP_ prefix (other programs set KAFKA_ variables), so checked here.
+  env.refuseUnknown(['KAFKA_TLS_', 'KAFKA_SASL_', 'KAFKA_SECURITY_']);
   env.allow('OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES');
   // Read by the shell tooling (scripts/node-env.sh), not by the services.
   env.allow('SITREP_CACHE_DIR', 'SITREP_NODE_VERSION');
@@ -86,12 +125,13 @@ export function readPlatformSettings(env: EnvReader): PlatformSettings {
     host: env.string('SITREP_HOST', '127.0.0.1'),
     dataDir: env.string('SITREP_DATA_DIR', './.sitrep'),
     kafkaBrokers,
+    kafkaSecurity,
     topicPrefix: env.string('SITREP_TOPIC_PREFIX', 'sitrep.', {
       regex: /^[A-Za-z0-9._-]{0,200}$/,
       description: 'letters, digits, ".", "_" or "-" (a Kafka topic name prefix)',
     }),
     topicPartitions: env.integer('SITREP_TOPIC_PARTITIONS', 6, { min: 1, max: 10_000 }),
-    topicReplicationFactor: env.integer('SITREP_TOPIC_REPLICATION_FACTOR', -1, { min: -1, max: 100 }),
+    ...readTopicDurability(env),
     publishTimeoutMs: env.integer('SITREP_PUBLISH_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 }),
     shutdownTimeoutMs: env.integer('SITREP_SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, max: 600_000 }),
     logLevel: env.oneOf('SITREP_LOG_LEVEL', LOG_LEVEL_NAMES, 'info'),
