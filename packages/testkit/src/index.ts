@@ -32,3 +32,6 @@ export { startPrometheus } from './prometheus.js';
 export type { PrometheusOptions, PrometheusSeries, RunningPrometheus } from './prometheus.js';
 export { expressRoutes, isJsonObject, jsonPointer, openApiChecker } from './openapi-checker.js';
 export type { CheckedExchange, DocumentOperation, JsonObject } from './openapi-checker.js';
+export { startKafkaCluster } from './kafka-cluster.js';
+export type { KafkaCluster, KafkaClusterNode, KafkaClusterOptions } from './kafka-cluster.js';
+export type { PartitionMetadata } from './kafka-metadata.js';
