@@ -3,10 +3,17 @@ import type { Logger } from '@sitrep/telemetry';
 import type { Bus } from './bus.js';
 import { EmbeddedBus } from './embedded-bus.js';
 import { KafkaBus } from './kafka-bus.js';
+import type { KafkaSecurity } from './kafka-security.js';
 
 export interface BusSettings {
   /** Empty: the embedded transport under `dataDir`. */
   readonly kafkaBrokers: readonly string[];
+  /** TLS and SASL towards the brokers; plaintext when absent. */
+  readonly kafkaSecurity?: KafkaSecurity;
+  /** `min.insync.replicas` of Sitrep's topics; -1 (or absent): 2 from 3 replicas on, else 1. */
+  readonly topicMinInsyncReplicas?: number;
+  /** Start even on existing topics weaker than configured, warning about each. */
+  readonly allowWeakTopics?: boolean;
   readonly clientId: string;
   readonly dataDir: string;
   readonly publishTimeoutMs: number;
@@ -19,6 +26,11 @@ export function createBus(settings: BusSettings, logger: Logger): Bus {
       brokers: settings.kafkaBrokers,
       clientId: settings.clientId,
       publishTimeoutMs: settings.publishTimeoutMs,
+      ...(settings.kafkaSecurity === undefined ? {} : { security: settings.kafkaSecurity }),
+      durability: {
+        minInsyncReplicas: settings.topicMinInsyncReplicas ?? -1,
+        allowWeak: settings.allowWeakTopics ?? false,
+      },
       logger,
     });
   }

@@ -14,6 +14,8 @@ import type {
 } from './bus.js';
 import { BusError } from './bus-error.js';
 import { toBusError } from './kafka-errors.js';
+import { kafkaSecurityConfig, PLAINTEXT, type KafkaSecurity } from './kafka-security.js';
+import { DEFAULT_DURABILITY, ensureTopics, type TopicDurability } from './kafka-topics.js';
 import { InFlight, withTimeout } from './timeout.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
@@ -25,6 +27,10 @@ export interface KafkaBusOptions {
   readonly publishTimeoutMs: number;
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** TLS and SASL; plaintext without authentication when absent. */
+  readonly security?: KafkaSecurity;
+  /** What start() creates topics with and requires of existing ones. */
+  readonly durability?: TopicDurability;
   readonly logger: Logger;
 }
 
@@ -75,6 +81,7 @@ export class KafkaBus implements Bus {
     this.kafka = new KafkaClient({
       clientId: options.clientId,
       brokers: [...options.brokers],
+      ...kafkaSecurityConfig(options.security ?? PLAINTEXT),
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       requestTimeout: options.requestTimeoutMs ?? 10000,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
@@ -100,16 +107,7 @@ export class KafkaBus implements Bus {
     try {
       await this.producer.connect();
       await this.admin.connect();
-      const created = await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: topics.map((spec) => ({
-          topic: spec.name,
-          numPartitions: spec.partitions,
-          replicationFactor: spec.replicationFactor,
-          configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
-      if (created) this.logger.info('created topics', { topics: topics.map((spec) => spec.name) });
+      await ensureTopics(this.admin, topics, this.options.durability ?? DEFAULT_DURABILITY, this.logger);
       this.started = true;
     } catch (error) {
       throw toBusError(error, 'cannot start the Kafka bus');

@@ -90,6 +90,19 @@ describe('classifyKafkaError: refused for good', () => {
     expect(classifyKafkaError(error)).toEqual({ errorClass: 'protocol', retriable: false });
   });
 
+  it.each([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+  ])("a broker certificate that fails TLS verification (%s), as kafkajs' connection reports it", async (code) => {
+    const refused = new (KafkaError('KafkaJSConnectionError'))('Connection error: certificate refused', {
+      broker: 'kafka-1:9093',
+      code,
+    });
+    expect(classifyKafkaError(await afterRetries(refused))).toEqual({ errorClass: 'connection', retriable: false });
+  });
+
   it('a request kafkajs refuses as invalid (configuration, arguments)', () => {
     const error = new (KafkaError('KafkaJSNonRetriableError'))('Invalid message without value for topic "t"');
     expect(classifyKafkaError(error)).toEqual({ errorClass: 'unknown', retriable: false });
@@ -143,6 +156,27 @@ describe('toBusError', () => {
       'cannot start the Kafka bus: Topic creation errors: sitrep.state: Configuration is invalid',
     );
     expect(error).toMatchObject({ errorClass: 'protocol', retriable: false, cause });
+  });
+
+  it('says what to fix when the TLS certificate is not trusted or the credentials are refused', async () => {
+    const untrusted = new (KafkaError('KafkaJSConnectionError'))(
+      'Connection error: self-signed certificate in certificate chain',
+      { broker: 'kafka-1:9093', code: 'SELF_SIGNED_CERT_IN_CHAIN' },
+    );
+    expect(toBusError(await afterRetries(untrusted), 'cannot start the Kafka bus').message).toMatch(
+      /^cannot start the Kafka bus: the broker's TLS certificate is not signed by a CA Sitrep trusts: set KAFKA_TLS_CA_FILE to the CA certificate that signed it \(.*self-signed certificate in certificate chain\)$/,
+    );
+    const refused = new (KafkaError('KafkaJSSASLAuthenticationError'))('SASL SCRAM SHA256 authentication failed');
+    expect(toBusError(refused, 'cannot start the Kafka bus').message).toBe(
+      'cannot start the Kafka bus: Kafka refused the SASL credentials: check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM (SCRAM users exist per mechanism) (SASL SCRAM SHA256 authentication failed)',
+    );
+    const plainConnection = new (KafkaError('KafkaJSConnectionError'))('Connection error: ECONNREFUSED', {
+      code: 'ECONNREFUSED',
+    });
+    expect(toBusError(plainConnection, 'cannot start the Kafka bus')).toMatchObject({
+      message: 'cannot start the Kafka bus: Connection error: ECONNREFUSED',
+      retriable: true,
+    });
   });
 
   it('leaves a BusError as it is', () => {

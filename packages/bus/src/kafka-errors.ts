@@ -45,6 +45,54 @@ const CONNECTION = new Set([
   // cluster creating __consumer_offsets): it calls that final, but the next attempt can succeed.
   'KafkaJSGroupCoordinatorNotFound',
 ]);
+/**
+ * Node's codes for a broker certificate that failed verification (KafkaJSConnectionError keeps
+ * the socket's code): the same certificate fails the same way on every attempt.
+ */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+]);
+const CERTIFICATE_DATES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+const CERTIFICATE_NAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
+
+const codeOf = (entry: KafkaError): string | undefined => (typeof entry.code === 'string' ? entry.code : undefined);
+
+/** What an operator has to fix, for the failures that come down to Sitrep's Kafka settings. */
+function remedy(chain: readonly KafkaError[]): string | undefined {
+  const codes = new Set(chain.map(codeOf));
+  const types = new Set(chain.map((entry) => entry.type));
+  if ([...UNTRUSTED_CERTIFICATE].some((code) => codes.has(code))) {
+    return "the broker's TLS certificate is not signed by a CA Sitrep trusts: set KAFKA_TLS_CA_FILE to the CA certificate that signed it";
+  }
+  if ([...CERTIFICATE_DATES].some((code) => codes.has(code))) {
+    return "the broker's TLS certificate has expired or is not valid yet: renew it (or check this host's clock)";
+  }
+  if ([...CERTIFICATE_NAME].some((code) => codes.has(code))) {
+    return "the broker's TLS certificate does not name the host Sitrep connects to: list brokers in KAFKA_BROKERS by a name (or IP) in its subjectAltName";
+  }
+  if (types.has('UNSUPPORTED_SASL_MECHANISM') || types.has('ILLEGAL_SASL_STATE')) {
+    return 'the broker does not offer KAFKA_SASL_MECHANISM on this listener (or the listener is not SASL: check KAFKA_SECURITY_PROTOCOL)';
+  }
+  if (
+    types.has('SASL_AUTHENTICATION_FAILED') ||
+    chain.some((entry) => entry.name === 'KafkaJSSASLAuthenticationError')
+  ) {
+    return 'Kafka refused the SASL credentials: check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM (SCRAM users exist per mechanism)';
+  }
+  if (types.has('TOPIC_AUTHORIZATION_FAILED') || types.has('CLUSTER_AUTHORIZATION_FAILED')) {
+    return "Kafka's ACLs do not allow this user what Sitrep needs (see the README: connecting to a secured Kafka cluster)";
+  }
+  return undefined;
+}
+
 /** Waits that ran out: kafkajs marks KafkaJSTimeout final for its own loop, not for a later call. */
 const TIMEOUT = new Set(['KafkaJSRequestTimeoutError', 'KafkaJSTimeout', 'KafkaJSLockTimeout']);
 
@@ -52,8 +100,8 @@ const TIMEOUT = new Set(['KafkaJSRequestTimeoutError', 'KafkaJSTimeout', 'KafkaJ
  * Maps kafkajs' error zoo to our fixed classes and says whether the same call may succeed later.
  * Non-retriable is only what retrying cannot change: the broker refusing by error code as
  * kafkajs' table of Kafka error codes says (authorisation failed, a record too large, a topic
- * config or replication factor the cluster will not take), failed SASL authentication, and
- * requests kafkajs itself refuses as invalid. Everything else, and anything unknown, is retriable.
+ * config or replication factor the cluster will not take), failed SASL authentication, a broker
+ * certificate that fails TLS verification, and requests kafkajs itself refuses as invalid. Everything else, and anything unknown, is retriable.
  */
 export function classifyKafkaError(error: unknown): { errorClass: BusErrorClass; retriable: boolean } {
   const chain = errorChain(error);
@@ -66,6 +114,11 @@ export function classifyKafkaError(error: unknown): { errorClass: BusErrorClass;
     return { errorClass: 'protocol', retriable: protocol.every((entry) => entry.retriable === true) };
   }
   if (names.has('KafkaJSSASLAuthenticationError')) return { errorClass: 'protocol', retriable: false };
+  const codes = new Set(chain.map(codeOf));
+  const certificateRefused = [...UNTRUSTED_CERTIFICATE, ...CERTIFICATE_DATES, ...CERTIFICATE_NAME].some((code) =>
+    codes.has(code),
+  );
+  if (certificateRefused) return { errorClass: 'connection', retriable: false };
   if (chain.some((entry) => CONNECTION.has(entry.name))) return { errorClass: 'connection', retriable: true };
   if (chain.some((entry) => TIMEOUT.has(entry.name))) return { errorClass: 'timeout', retriable: true };
   // kafkajs ran out of retries of errors it judged retriable: later ones may succeed.
@@ -90,5 +143,7 @@ function describe(error: unknown): string {
 export function toBusError(error: unknown, what: string): BusError {
   if (error instanceof BusError) return error;
   const { errorClass, retriable } = classifyKafkaError(error);
-  return new BusError(`${what}: ${describe(error)}`, errorClass, retriable, { cause: error });
+  const fix = remedy(errorChain(error));
+  const message = fix === undefined ? `${what}: ${describe(error)}` : `${what}: ${fix} (${describe(error)})`;
+  return new BusError(message, errorClass, retriable, { cause: error });
 }

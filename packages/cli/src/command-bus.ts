@@ -12,6 +12,9 @@ export function commandBus(platform: PlatformSettings, clientId: string, logger:
   return createBus(
     {
       kafkaBrokers: platform.kafkaBrokers,
+      kafkaSecurity: platform.kafkaSecurity,
+      topicMinInsyncReplicas: platform.topicMinInsyncReplicas,
+      allowWeakTopics: platform.allowWeakTopics,
       clientId,
       dataDir: resolve(platform.dataDir),
       publishTimeoutMs: platform.publishTimeoutMs,

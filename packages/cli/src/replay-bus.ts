@@ -23,6 +23,8 @@ export async function withReplayBus<T>(
       brokers: platform.kafkaBrokers,
       clientId: 'sitrep-replay',
       publishTimeoutMs: platform.publishTimeoutMs,
+      security: platform.kafkaSecurity,
+      durability: { minInsyncReplicas: platform.topicMinInsyncReplicas, allowWeak: platform.allowWeakTopics },
       logger,
     });
     try {

@@ -94,6 +94,9 @@ export async function start(env: Env): Promise<Started> {
   const bus = createBus(
     {
       kafkaBrokers: platform.kafkaBrokers,
+      kafkaSecurity: platform.kafkaSecurity,
+      topicMinInsyncReplicas: platform.topicMinInsyncReplicas,
+      allowWeakTopics: platform.allowWeakTopics,
       clientId: 'sitrep',
       dataDir,
       publishTimeoutMs: platform.publishTimeoutMs,
