@@ -23,9 +23,11 @@ export {
   higherSeverity,
   isCauseLike,
   isSymptomLike,
+  partKey,
   rankCandidates,
   severityOf,
   SIGNAL_CLASSES,
+  snapshotFromParts,
 } from './correlation/index.js';
 export type {
   AlertAttached,
@@ -38,6 +40,7 @@ export type {
   CorrelationSettings,
   CorrelatorIncidentStatus,
   CorrelatorSnapshot,
+  CorrelatorStatePart,
   IncidentAlert,
   IncidentChange,
   IncidentEvent,

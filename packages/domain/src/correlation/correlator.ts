@@ -26,6 +26,7 @@ import {
   type IncidentState,
 } from './correlator-state.js';
 import { scopeKey, type Scope } from '../scope.js';
+import { alertPart, allParts, incidentPart, listingPart, streamPart, type CorrelatorStatePart } from './state-parts.js';
 
 function eventId(incidentId: string, sequence: number): string {
   return createHash('sha256').update(`${incidentId}\u0000${sequence}`).digest('hex').slice(0, 32);
@@ -87,6 +88,42 @@ export class Correlator {
    */
   snapshot(): CorrelatorSnapshot {
     return snapshotOf(this.state);
+  }
+
+  /**
+   * The parts of the state changed since the last call (see CorrelatorStatePart): storing them
+   * over the parts stored before gives the parts of snapshot(). Always includes the stream part.
+   */
+  changedParts(): CorrelatorStatePart[] {
+    const parts: CorrelatorStatePart[] = [streamPart(this.state)];
+    for (const incident of this.touchedIncidents) parts.push(incidentPart(incident));
+    for (const { incident, fingerprint } of this.touchedSlots.values()) {
+      parts.push(alertPart(incident.id, fingerprint, incident.alerts.get(fingerprint)));
+    }
+    for (const [incidentId, fingerprints] of this.forgotten) {
+      parts.push({ kind: 'incident', incidentId, body: null });
+      for (const fingerprint of fingerprints) parts.push(alertPart(incidentId, fingerprint, undefined));
+    }
+    for (const id of this.listingsOf.takeChanged()) parts.push(listingPart(id, this.state.listings.get(id)));
+    this.touchedIncidents.clear();
+    this.touchedSlots.clear();
+    this.forgotten.clear();
+    return parts;
+  }
+
+  /** Every part of the state, e.g. to store in parts a state restored from a whole snapshot. */
+  allParts(): CorrelatorStatePart[] {
+    this.changedParts();
+    return allParts(this.state);
+  }
+
+  /** What changed since changedParts() was last called: incidents (headers), alert slots, forgotten incidents. */
+  private readonly touchedIncidents = new Set<IncidentState>();
+  private readonly touchedSlots = new Map<string, { readonly incident: IncidentState; readonly fingerprint: string }>();
+  private readonly forgotten = new Map<string, string[]>();
+
+  private touchSlot(incident: IncidentState, fingerprint: string): void {
+    this.touchedSlots.set(`${incident.id}\u0000${fingerprint}`, { incident, fingerprint });
   }
 
   private get incidents(): Map<string, IncidentState> {
@@ -223,7 +260,7 @@ export class Correlator {
       if (slot.alert.startsAt.getTime() === alert.startsAt.getTime()) {
         if (slot.endsAt === null) {
           // A repeat or an HA copy: the occurrence is still firing, which staleness counts from.
-          this.seen(slot, alert.receivedAt);
+          this.seen(owner, slot, alert.receivedAt);
           return [];
         }
         // A late firing copy of an occurrence that ended: nothing new, unless Sitrep only
@@ -299,6 +336,7 @@ export class Correlator {
   ): IncidentEvent[] {
     slot.endsAt = endsAt;
     slot.presumedEndedAt = reason === 'not_in_group' || reason === 'stale' ? at : null;
+    this.touchSlot(incident, slot.alert.fingerprint);
     const events: IncidentEvent[] = [
       this.emit(incident, 'incident.alert_resolved', at, {
         alertId: slot.alert.alertId,
@@ -333,9 +371,10 @@ export class Correlator {
     return events;
   }
 
-  private seen(slot: AlertSlot, at: Date): void {
+  private seen(incident: IncidentState, slot: AlertSlot, at: Date): void {
     if (at <= slot.lastSeenAt) return;
     slot.lastSeenAt = at;
+    this.touchSlot(incident, slot.alert.fingerprint);
     this.staleDeadlines.watch(slot);
   }
 
@@ -358,6 +397,7 @@ export class Correlator {
   /** Ends an occurrence replaced by a newer one in the same incident, without a status change. */
   private endReplaced(incident: IncidentState, slot: AlertSlot, alert: Alert): IncidentEvent[] {
     slot.endsAt = alert.startsAt;
+    this.touchSlot(incident, alert.fingerprint);
     this.index.alertResolved(incident);
     return [
       this.emit(incident, 'incident.alert_resolved', alert.receivedAt, {
@@ -470,6 +510,7 @@ export class Correlator {
     this.staleDeadlines.watch(slot);
     this.index.alertAttached(incident, incident.alerts.get(alert.fingerprint), alert.fingerprint);
     incident.alerts.set(alert.fingerprint, slot);
+    this.touchSlot(incident, alert.fingerprint);
     if (!incident.services.includes(scope.service)) incident.services.push(scope.service);
     const causeKey = candidateKey(incidentAlert.signal, incidentAlert.service);
     const cause = incident.causes.get(causeKey);
@@ -548,6 +589,7 @@ export class Correlator {
     data: Extract<IncidentEvent, { type: T }>['data'],
   ): IncidentEvent {
     incident.sequence += 1;
+    this.touchedIncidents.add(incident);
     return {
       id: eventId(incident.id, incident.sequence),
       type,
@@ -578,6 +620,10 @@ export class Correlator {
       if ((incident.quietPeriodEndedAt?.getTime() ?? 0) + keep < now) {
         this.incidents.delete(incident.id);
         this.index.remove(incident);
+        this.touchedIncidents.delete(incident);
+        for (const fingerprint of incident.alerts.keys())
+          this.touchedSlots.delete(`${incident.id}\u0000${fingerprint}`);
+        this.forgotten.set(incident.id, [...incident.alerts.keys()]);
       }
     }
     for (const [id, change] of this.recentChanges) {

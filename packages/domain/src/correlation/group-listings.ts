@@ -28,6 +28,15 @@ export class GroupListings {
     private readonly pending: Map<string, PendingListing>,
   ) {}
 
+  /** Listings rewritten or dropped since the last call, for saving the state in parts. */
+  takeChanged(): string[] {
+    const ids = [...this.changed];
+    this.changed.clear();
+    return ids;
+  }
+
+  private readonly changed = new Set<string>();
+
   /** Before the alert is applied: notes it, and completes an older notification of its group. */
   note(alert: Alert, key: string): ListingEnd[] {
     if (alert.listing === null) return [];
@@ -88,7 +97,9 @@ export class GroupListings {
    */
   prune(stillFiring: (fingerprint: string, startsAt: Date) => boolean): void {
     for (const [id, listed] of this.listings) {
+      const before = listed.size;
       for (const [fingerprint, startsAt] of listed) if (!stillFiring(fingerprint, startsAt)) listed.delete(fingerprint);
+      if (listed.size !== before) this.changed.add(id);
       if (listed.size === 0) this.listings.delete(id);
     }
   }
@@ -102,6 +113,7 @@ export class GroupListings {
   private replace(id: string, listed: ReadonlyMap<string, Date | null>, at: Date): ListingEnd[] {
     const ends: ListingEnd[] = [];
     const previous = this.listings.get(id);
+    this.changed.add(id);
     for (const [fingerprint, startsAt] of previous ?? []) {
       if (!listed.has(fingerprint)) ends.push({ fingerprint, startsAt, at });
     }
