@@ -1,5 +1,5 @@
 /** Fixed set of error classes, used as a metric label: never free text. */
-export type BusErrorClass = 'connection' | 'timeout' | 'not_ready' | 'protocol' | 'closed' | 'unknown';
+export type BusErrorClass = 'connection' | 'timeout' | 'not_ready' | 'protocol' | 'closed' | 'fenced' | 'unknown';
 
 /**
  * Every failure the bus reports. `retriable` tells a caller whether the same call may succeed

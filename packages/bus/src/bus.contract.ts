@@ -179,6 +179,92 @@ export function describeBusContract(name: string, makeBus: () => Bus): void {
       expect(rows.at(-1)?.value).toBe('v2');
     });
 
+    it('deletes a key of a compacted topic with a tombstone', async () => {
+      const bus = newBus();
+      const table = uniqueName('contract-tombstone');
+      await bus.start([{ name: table, partitions: 1, replicationFactor: -1, config: { 'cleanup.policy': 'compact' } }]);
+      await bus.publish(table, [
+        { key: 'gone', value: 'v1' },
+        { key: 'kept', value: 'w1' },
+      ]);
+      await bus.publish(table, [{ key: 'gone', value: null }]);
+      // Until compaction runs, Kafka still serves the tombstone (flagged); the embedded bus drops the key at once.
+      const latest = new Map<string, string>();
+      for (const row of await bus.readPartition(table, 0)) {
+        if (row.tombstone) latest.delete(row.key ?? '');
+        else latest.set(row.key ?? '', row.value);
+      }
+      expect(latest).toEqual(new Map([['kept', 'w1']]));
+    });
+
+    it("commits a transaction's writes and the group position together; a handler-committed group resumes there", async () => {
+      const bus = newBus();
+      const input = uniqueName('contract-tx-in');
+      const output = uniqueName('contract-tx-out');
+      const table = uniqueName('contract-tx-table');
+      const groupId = uniqueName('group');
+      await bus.start([
+        topicSpec(input),
+        topicSpec(output),
+        { name: table, partitions: 1, replicationFactor: -1, config: { 'cleanup.policy': 'compact' } },
+      ]);
+      await bus.publish(
+        input,
+        ['a', 'b', 'c', 'd'].map((value) => ({ key: 'k', value })),
+      );
+      const writer = await bus.transactionalWriter(uniqueName('writer'));
+      const processed: string[] = [];
+      // Only the first two are committed: the other two must come again to the group's next member.
+      const consume = () =>
+        bus.subscribe({
+          groupId,
+          topics: [input],
+          fromBeginning: true,
+          commits: 'handler',
+          eachMessage: async (message) => {
+            processed.push(message.value);
+            if (processed.length > 2) return;
+            await writer.commit(
+              [
+                { topic: output, messages: [{ key: 'k', value: message.value.toUpperCase() }] },
+                { topic: table, messages: [{ key: 'position', value: message.offset, partition: 0 }] },
+              ],
+              { groupId, topic: input, partition: message.partition, nextOffset: BigInt(message.offset) + 1n },
+            );
+          },
+        });
+      const first = await consume();
+      await waitFor(() => processed.length >= 4, { description: 'all four delivered once' });
+      await first.close();
+      expect((await bus.readAll(output)).map((message) => message.value)).toEqual(['A', 'B']);
+      expect((await bus.readAll(table)).at(-1)?.value).toBe((await bus.readAll(input))[1]?.offset);
+
+      processed.length = 0;
+      const second = await consume();
+      subscriptions.push(second);
+      await waitFor(() => processed.length >= 2, { description: 'the uncommitted two again' });
+      expect(processed.slice(0, 2)).toEqual(['c', 'd']);
+      await writer.close();
+    });
+
+    it('fences an older writer with the same id: its commit fails for good and writes nothing', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-fence');
+      await bus.start([topicSpec(topic)]);
+      const id = uniqueName('writer');
+      const zombie = await bus.transactionalWriter(id);
+      await zombie.commit([{ topic, messages: [{ key: 'k', value: 'before' }] }]);
+      const successor = await bus.transactionalWriter(id);
+      await expect(zombie.commit([{ topic, messages: [{ key: 'k', value: 'zombie' }] }])).rejects.toMatchObject({
+        name: 'BusError',
+        errorClass: 'fenced',
+        retriable: false,
+      });
+      await successor.commit([{ topic, messages: [{ key: 'k', value: 'after' }] }]);
+      expect((await bus.readAll(topic)).map((message) => message.value)).toEqual(['before', 'after']);
+      await Promise.all([zombie.close(), successor.close()]);
+    });
+
     it('forgets an ephemeral group on close: the same group id starts from the beginning again', async () => {
       const bus = newBus();
       const topic = uniqueName('contract-ephemeral');

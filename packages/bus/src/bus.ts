@@ -1,7 +1,11 @@
 /** A record to publish. Values are UTF-8 text (our records are JSON). */
 export interface OutgoingMessage {
   readonly key: string;
-  readonly value: string;
+  /**
+   * Null is a tombstone, only on a compacted topic: the key's latest value is gone, and
+   * compaction drops the key altogether, so a table of per-key values does not grow with history.
+   */
+  readonly value: string | null;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -11,9 +15,12 @@ export interface IncomingMessage {
   /** Decimal string: Kafka offsets are 64-bit. */
   readonly offset: string;
   readonly key: string | null;
+  /** Empty for a tombstone. */
   readonly value: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly timestamp: Date;
+  /** A tombstone of a compacted topic not compacted away yet: the key was deleted. */
+  readonly tombstone?: true;
 }
 
 export interface TopicSpec {
@@ -48,6 +55,13 @@ export interface SubscribeOptions {
    * (at-least-once). Exactly one of eachMessage and eachBatch is given.
    */
   readonly eachBatch?: (messages: readonly IncomingMessage[], position: BatchPosition) => Promise<void>;
+  /**
+   * Who commits the group's position. `bus` (the default): the bus, after each batch resolves.
+   * `handler`: the handler, through a TransactionalWriter, atomically with what it writes; the
+   * bus then only moves past a batch in memory, and a new member starts where the handler's
+   * last commit left off.
+   */
+  readonly commits?: 'bus' | 'handler';
   /** Called once per message, in order per partition; a one-message batch. */
   readonly eachMessage?: (message: IncomingMessage) => Promise<void>;
   /**
@@ -60,6 +74,35 @@ export interface SubscribeOptions {
 export interface BatchPosition {
   /** True when the batch ends at the partition's end as of fetching it: the member has caught up. */
   readonly caughtUp: boolean;
+}
+
+/** Messages for one topic, part of one atomic commit. */
+export interface TopicWrite {
+  readonly topic: string;
+  readonly messages: readonly OutgoingMessageTo[];
+}
+
+/** How far a consumer group has read one partition, committed with a transaction's writes. */
+export interface ConsumedPosition {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset of the next message the group has not processed. */
+  readonly nextOffset: bigint;
+}
+
+/**
+ * Writes that become visible together or not at all, with a consumer group's position: the
+ * consume-transform-produce loop of a stateful consumer, so a crash anywhere can never leave its
+ * outputs, its state and its position disagreeing. Opening a writer fences every earlier writer
+ * with the same id (a paused process that wakes up after its partition moved on), whose next
+ * commit then fails with a non-retriable BusError of class `fenced`. Readers see only committed
+ * writes. One commit at a time per writer.
+ */
+export interface TransactionalWriter {
+  readonly id: string;
+  commit(writes: readonly TopicWrite[], position?: ConsumedPosition): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface Subscription {
@@ -83,6 +126,10 @@ export interface Bus {
   publish(topic: string, messages: readonly OutgoingMessageTo[]): Promise<void>;
   /** Every message from the beginning of the topic to its end as of the call, in order per partition. */
   readAll(topic: string): Promise<IncomingMessage[]>;
+  /** Every message of one partition from its beginning to its end as of the call, in order. */
+  readPartition(topic: string, partition: number): Promise<IncomingMessage[]>;
+  /** Opens a writer under this id, fencing earlier ones (see TransactionalWriter). */
+  transactionalWriter(id: string): Promise<TransactionalWriter>;
   /** Partition count of a topic Sitrep created. */
   partitionCount(topic: string): Promise<number>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;

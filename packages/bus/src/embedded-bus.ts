@@ -7,11 +7,14 @@ import type {
   BatchPosition,
   Bus,
   BusReadiness,
+  ConsumedPosition,
   IncomingMessage,
   OutgoingMessageTo,
   SubscribeOptions,
   Subscription,
   TopicSpec,
+  TopicWrite,
+  TransactionalWriter,
 } from './bus.js';
 import { BusError } from './bus-error.js';
 import { InFlight } from './timeout.js';
@@ -83,6 +86,8 @@ export class EmbeddedBus implements Bus {
         readMessages: StatementSync;
         groupOffset: StatementSync;
         commitOffset: StatementSync;
+        bumpWriter: StatementSync;
+        writerEpoch: StatementSync;
       }
     | undefined;
 
@@ -126,6 +131,7 @@ export class EmbeddedBus implements Bus {
         group_id TEXT NOT NULL, topic TEXT NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (group_id, topic)
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS bus_messages_by_key ON bus_messages (topic, key);
+      CREATE TABLE IF NOT EXISTS bus_writers (id TEXT PRIMARY KEY, epoch INTEGER NOT NULL) WITHOUT ROWID;
     `);
     // Added after the first release: data dirs created by it lack the column.
     const columns = db.prepare('PRAGMA table_info(bus_topics)').all() as { name: string }[];
@@ -153,6 +159,11 @@ export class EmbeddedBus implements Bus {
         `INSERT INTO bus_group_offsets (group_id, topic, next_offset) VALUES (?, ?, ?)
          ON CONFLICT (group_id, topic) DO UPDATE SET next_offset = excluded.next_offset`,
       ),
+      bumpWriter: db.prepare(
+        `INSERT INTO bus_writers (id, epoch) VALUES (?, 1)
+         ON CONFLICT (id) DO UPDATE SET epoch = epoch + 1 RETURNING epoch`,
+      ),
+      writerEpoch: db.prepare('SELECT epoch FROM bus_writers WHERE id = ?'),
     };
     this.db = db;
   }
@@ -175,41 +186,97 @@ export class EmbeddedBus implements Bus {
 
   /** One partition per topic here; an explicit partition in a message is therefore ignored. */
   publish(topic: string, messages: readonly OutgoingMessageTo[]): Promise<void> {
+    return this.atomically(`publish to ${topic}`, () => {
+      this.append(topic, messages, Date.now());
+      return [topic];
+    });
+  }
+
+  /** Runs `write` in one immediate transaction and wakes the consumers of the topics it wrote. */
+  private atomically(what: string, write: () => readonly string[]): Promise<void> {
     try {
-      const statements = this.requireOpen();
+      this.requireOpen();
       const db = this.db as DatabaseSync;
-      if (messages.length === 0) return Promise.resolve();
-      const now = Date.now();
       db.exec('BEGIN IMMEDIATE');
+      let written: readonly string[];
       try {
-        const { next, compacted } = this.topicRow(topic);
-        let offset = next;
-        for (const message of messages) {
-          statements.insertMessage.run(
-            topic,
-            offset,
-            message.key,
-            message.value,
-            JSON.stringify(message.headers ?? {}),
-            now,
-          );
-          if (compacted === 1) statements.dropOlderWithKey.run(topic, message.key, offset);
-          offset += 1;
-        }
-        statements.bumpTopic.run(offset, topic);
+        written = write();
         db.exec('COMMIT');
       } catch (error) {
         db.exec('ROLLBACK');
         throw error;
       }
-      this.events.emit('published', topic);
+      for (const topic of written) this.events.emit('published', topic);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(
         error instanceof BusError
           ? error
-          : new BusError(`publish to ${topic} failed: ${(error as Error).message}`, 'unknown', true, { cause: error }),
+          : new BusError(`${what} failed: ${(error as Error).message}`, 'unknown', true, { cause: error }),
       );
+    }
+  }
+
+  /** Inside a transaction. A compacted topic keeps only each key's latest message, and none after a tombstone. */
+  private append(topic: string, messages: readonly OutgoingMessageTo[], now: number): void {
+    const statements = this.requireOpen();
+    const { next, compacted } = this.topicRow(topic);
+    let offset = next;
+    for (const message of messages) {
+      if (message.value === null) {
+        if (compacted !== 1)
+          throw new BusError(`a tombstone needs a compacted topic; ${topic} is not`, 'protocol', false);
+        statements.dropOlderWithKey.run(topic, message.key, offset);
+        continue;
+      }
+      statements.insertMessage.run(
+        topic,
+        offset,
+        message.key,
+        message.value,
+        JSON.stringify(message.headers ?? {}),
+        now,
+      );
+      if (compacted === 1) statements.dropOlderWithKey.run(topic, message.key, offset);
+      offset += 1;
+    }
+    statements.bumpTopic.run(offset, topic);
+  }
+
+  /** Fencing lives in the file, so it holds between processes sharing it too. */
+  transactionalWriter(id: string): Promise<TransactionalWriter> {
+    try {
+      const { epoch } = this.requireOpen().bumpWriter.get(id) as { epoch: number };
+      let closed = false;
+      const writer: TransactionalWriter = {
+        id,
+        commit: (writes: readonly TopicWrite[], position?: ConsumedPosition) => {
+          if (closed) return Promise.reject(new BusError(`writer ${id} is closed`, 'closed', false));
+          return this.atomically(`commit of writer ${id}`, () => {
+            const statements = this.requireOpen();
+            const current = (statements.writerEpoch.get(id) as { epoch: number } | undefined)?.epoch;
+            if (current !== epoch) {
+              throw new BusError(`writer ${id} was fenced by a newer one with the same id`, 'fenced', false);
+            }
+            const now = Date.now();
+            for (const write of writes) this.append(write.topic, write.messages, now);
+            if (position) {
+              if (position.partition !== 0) {
+                throw new BusError(`the embedded bus has one partition; got ${position.partition}`, 'protocol', false);
+              }
+              statements.commitOffset.run(position.groupId, position.topic, Number(position.nextOffset));
+            }
+            return writes.map((write) => write.topic);
+          });
+        },
+        close: () => {
+          closed = true;
+          return Promise.resolve();
+        },
+      };
+      return Promise.resolve(writer);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
@@ -266,12 +333,16 @@ export class EmbeddedBus implements Bus {
         for (const message of messages) await options.eachMessage?.(message);
       });
 
+    // With handler commits, where this member has got to: past the committed offset while the
+    // handler's commits lag (it may commit every few batches, or skip a batch it drops).
+    const positions = new Map<string, number>();
     const deliverAvailable = async (): Promise<number> => {
       const statements = this.requireOpen();
       let delivered = 0;
       for (const topic of options.topics) {
         if (isStopped()) return delivered;
-        const from = (statements.groupOffset.get(options.groupId, topic) as { next: number }).next;
+        const committed = (statements.groupOffset.get(options.groupId, topic) as { next: number }).next;
+        const from = Math.max(committed, positions.get(topic) ?? 0);
         const rows = statements.readMessages.all(topic, from, options.eachBatch ? BATCH : 1) as unknown as MessageRow[];
         const last = rows.at(-1);
         if (last === undefined) continue;
@@ -279,7 +350,8 @@ export class EmbeddedBus implements Bus {
           rows.map((row) => toIncoming(topic, row)),
           { caughtUp: last.offset + 1 >= this.topicEnd(topic) },
         );
-        statements.commitOffset.run(options.groupId, topic, last.offset + 1);
+        if (options.commits === 'handler') positions.set(topic, last.offset + 1);
+        else statements.commitOffset.run(options.groupId, topic, last.offset + 1);
         delivered += rows.length;
       }
       return delivered;
@@ -294,6 +366,8 @@ export class EmbeddedBus implements Bus {
           if (delivered === 0 && !isStopped()) await sleep(this.options.pollIntervalMs ?? 500);
         } catch (error) {
           if (isStopped()) return;
+          // As a Kafka member restarting after a failed batch: from the last committed offset.
+          positions.clear();
           this.options.logger.error('embedded consumer handler failed; will redeliver', {
             group: options.groupId,
             error,
@@ -328,6 +402,13 @@ export class EmbeddedBus implements Bus {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  readPartition(topic: string, partition: number): Promise<IncomingMessage[]> {
+    if (partition !== 0) {
+      return Promise.reject(new BusError(`the embedded bus has one partition; got ${partition}`, 'protocol', false));
+    }
+    return this.readAll(topic);
   }
 
   partitionCount(topic: string): Promise<number> {

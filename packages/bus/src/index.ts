@@ -2,6 +2,7 @@ export type {
   BatchPosition,
   Bus,
   BusReadiness,
+  ConsumedPosition,
   IncomingMessage,
   OutgoingMessage,
   OutgoingMessageTo,
@@ -9,6 +10,8 @@ export type {
   Subscription,
   TopicPartition,
   TopicSpec,
+  TopicWrite,
+  TransactionalWriter,
 } from './bus.js';
 export { BusError, isBusError, rootCauseMessage } from './bus-error.js';
 export type { BusErrorClass } from './bus-error.js';

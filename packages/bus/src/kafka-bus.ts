@@ -1,6 +1,5 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage, LogEntry, Producer } from 'kafkajs';
-import { randomBytes } from 'node:crypto';
+import type { Admin, Consumer, Kafka, LogEntry, Producer } from 'kafkajs';
 import type { Logger } from '@sitrep/telemetry';
 import type {
   BatchPosition,
@@ -11,11 +10,14 @@ import type {
   SubscribeOptions,
   Subscription,
   TopicSpec,
+  TransactionalWriter,
 } from './bus.js';
 import { BusError } from './bus-error.js';
 import { toBusError } from './kafka-errors.js';
 import { kafkaSecurityConfig, PLAINTEXT, type KafkaSecurity } from './kafka-security.js';
 import { DEFAULT_DURABILITY, ensureTopics, type TopicDurability } from './kafka-topics.js';
+import { readPartitions, toIncoming } from './kafka-read.js';
+import { openKafkaTransactionalWriter } from './kafka-transactions.js';
 import { InFlight, withTimeout } from './timeout.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
@@ -35,28 +37,8 @@ export interface KafkaBusOptions {
 }
 
 const READINESS_CACHE_MS = 2000;
-const READ_ALL_TIMEOUT_MS = 60_000;
-
-function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key?.toString() ?? null,
-    value: message.value?.toString() ?? '',
-    headers: decodeHeaders(message.headers),
-    timestamp: new Date(Number(message.timestamp)),
-  };
-}
-
-function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
-  }
-  return out;
-}
+/** While a batch waits for the assignment hook (restoring state), the member keeps heartbeating. */
+const HEARTBEAT_WHILE_WAITING_MS = 1000;
 
 /**
  * The Kafka adapter. Publishes with acks=all and does NOT use kafkajs' idempotent producer: it
@@ -176,8 +158,10 @@ export class KafkaBus implements Bus {
       await consumer.connect();
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
       await consumer.run({
+        // Handler commits go through a transaction; the member only resolves offsets in memory.
+        autoCommit: options.commits !== 'handler',
         eachBatch: async (payload) => {
-          await assigned;
+          await heartbeatUntil(assigned, () => payload.heartbeat());
           const { batch } = payload;
           const caughtUp = BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark);
           await handleBatch(
@@ -201,54 +185,22 @@ export class KafkaBus implements Bus {
     };
   }
 
-  /**
-   * kafkajs cannot read partitions without a consumer group, so this joins a throwaway group,
-   * reads every partition up to the end offsets taken at the start, and deletes the group.
-   */
-  async readAll(topic: string): Promise<IncomingMessage[]> {
-    try {
-      const ends = await this.admin.fetchTopicOffsets(topic);
-      const pending = new Map(
-        ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high)]),
-      );
-      if (pending.size === 0) return [];
-      const groupId = `${this.options.clientId}-read-${randomBytes(6).toString('hex')}`;
-      const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
-      const messages: IncomingMessage[] = [];
-      try {
-        await consumer.connect();
-        await consumer.subscribe({ topics: [topic], fromBeginning: true });
-        const done = new Promise<void>((resolve, reject) => {
-          consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
-          consumer
-            .run({
-              autoCommit: false,
-              eachBatch: async ({ batch }) => {
-                const end = pending.get(batch.partition);
-                if (end === undefined) return;
-                for (const message of batch.messages) {
-                  if (BigInt(message.offset) < end) messages.push(toIncoming(topic, batch.partition, message));
-                }
-                if (BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
-                if (pending.size === 0) resolve();
-                await Promise.resolve();
-              },
-            })
-            .catch(reject);
-        });
-        await withTimeout(
-          done,
-          READ_ALL_TIMEOUT_MS,
-          () => new BusError(`reading ${topic} took over ${READ_ALL_TIMEOUT_MS} ms`, 'timeout', true),
-        );
-      } finally {
-        await consumer.disconnect().catch(() => undefined);
-        await this.admin.deleteGroups([groupId]).catch(() => undefined);
-      }
-      return messages.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
-    } catch (error) {
-      throw toBusError(error, `cannot read ${topic}`);
-    }
+  readAll(topic: string): Promise<IncomingMessage[]> {
+    return readPartitions(this.kafka, this.admin, this.options.clientId, topic);
+  }
+
+  readPartition(topic: string, partition: number): Promise<IncomingMessage[]> {
+    return readPartitions(this.kafka, this.admin, this.options.clientId, topic, [partition]);
+  }
+
+  transactionalWriter(id: string): Promise<TransactionalWriter> {
+    if (this.closing) return Promise.reject(new BusError('the bus is closing', 'closed', true));
+    return openKafkaTransactionalWriter({
+      kafka: this.kafka,
+      id,
+      commitTimeoutMs: this.options.publishTimeoutMs,
+      requestTimeoutMs: this.options.requestTimeoutMs ?? 10000,
+    });
   }
 
   /**
@@ -298,4 +250,20 @@ export class KafkaBus implements Bus {
     this.consumers.clear();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
+}
+
+/**
+ * Waits for `work`, heartbeating meanwhile: a long state restore must not make the coordinator
+ * think the member died (which would rebalance, and restart the restore, forever).
+ */
+async function heartbeatUntil(work: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+  const progress = { settled: false };
+  const done = work.finally(() => {
+    progress.settled = true;
+  });
+  while (!progress.settled) {
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, HEARTBEAT_WHILE_WAITING_MS).unref())]);
+    if (!progress.settled) await heartbeat().catch(() => undefined);
+  }
+  await done;
 }

@@ -2,7 +2,10 @@ import type { OutgoingMessageTo } from '@sitrep/bus';
 import { HEADERS } from '@sitrep/contracts';
 
 /** A record ready for the bus, headers always set. */
-export type EncodedMessage = OutgoingMessageTo & { readonly headers: Readonly<Record<string, string>> };
+export type EncodedMessage = OutgoingMessageTo & {
+  readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
+};
 
 /**
  * Every record Sitrep writes goes through here: the key, the JSON value, and the headers a

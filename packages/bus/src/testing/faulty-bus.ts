@@ -5,11 +5,14 @@ import type {
   BatchPosition,
   Bus,
   BusReadiness,
+  ConsumedPosition,
   IncomingMessage,
   OutgoingMessageTo,
   SubscribeOptions,
   Subscription,
   TopicSpec,
+  TopicWrite,
+  TransactionalWriter,
 } from '../bus.js';
 import { EmbeddedBus, type EmbeddedBusOptions } from '../embedded-bus.js';
 
@@ -186,6 +189,30 @@ export class FaultyBus implements Bus {
 
   readAll(topic: string): Promise<IncomingMessage[]> {
     return this.inner.readAll(topic);
+  }
+
+  readPartition(topic: string, partition: number): Promise<IncomingMessage[]> {
+    return this.inner.readPartition(topic, partition);
+  }
+
+  /** A commit is caught by the publish faults of the topics it writes, as each of its writes is a publish. */
+  async transactionalWriter(id: string): Promise<TransactionalWriter> {
+    const inner = await this.inner.transactionalWriter(id);
+    return {
+      id,
+      close: () => inner.close(),
+      commit: (writes: readonly TopicWrite[], position?: ConsumedPosition) => {
+        let held: InjectedFault | undefined;
+        for (const write of writes) {
+          this.publishes.push({ topic: write.topic, messages: [...write.messages] });
+          const fault = this.caughtBy('publish', write.topic);
+          if (fault?.effect.kind === 'fail') return Promise.reject(fault.effect.error);
+          if (fault?.effect.kind === 'hold') held ??= fault;
+        }
+        if (held) return this.track(held.hold().then(() => inner.commit(writes, position)));
+        return inner.commit(writes, position);
+      },
+    };
   }
 
   partitionCount(topic: string): Promise<number> {
