@@ -257,13 +257,12 @@ export class KafkaBus implements Bus {
  * think the member died (which would rebalance, and restart the restore, forever).
  */
 async function heartbeatUntil(work: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
-  const progress = { settled: false };
-  const done = work.finally(() => {
-    progress.settled = true;
-  });
-  while (!progress.settled) {
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, HEARTBEAT_WHILE_WAITING_MS).unref())]);
-    if (!progress.settled) await heartbeat().catch(() => undefined);
-  }
-  await done;
+  const done = work.then(
+    () => true,
+    () => true,
+  );
+  const waited = (): Promise<boolean> =>
+    new Promise((resolve) => setTimeout(() => resolve(false), HEARTBEAT_WHILE_WAITING_MS).unref());
+  while (!(await Promise.race([done, waited()]))) await heartbeat().catch(() => undefined);
+  await work;
 }
