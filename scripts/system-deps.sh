@@ -22,6 +22,8 @@ python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 # (and the ensurepip it needs) out of python3.
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+# The web UI's browser tests (test/ui) drive Debian's Chromium with playwright-core; no browser download.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then

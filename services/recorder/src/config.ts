@@ -14,6 +14,17 @@ export type ApiAccess =
   | { readonly mode: 'disabled' }
   | { readonly mode: 'enabled'; readonly writeTokens: readonly string[]; readonly readTokens: readonly string[] };
 
+/** The web UI's own server (SITREP_UI_*): pages for people, beside the JSON API. */
+export interface UiSettings {
+  readonly port: number;
+  /** Not set: when the default port is taken, any free one will do (it is logged). */
+  readonly portIsDefault: boolean;
+  /** `always`: cookies are Secure even over plain HTTP (TLS ends at a proxy in front). */
+  readonly secureCookies: 'auto' | 'always';
+  /** How long a login lasts. */
+  readonly sessionTtlMs: number;
+}
+
 export interface RecorderConfig {
   readonly platform: PlatformSettings;
   readonly port: number;
@@ -29,6 +40,8 @@ export interface RecorderConfig {
   readonly prometheus: { readonly url: string; readonly timeoutMs: number } | null;
   /** Incident services named in metric labels; the rest are `other`. */
   readonly metricsMaxServices: number;
+  /** Null when SITREP_UI=disabled. */
+  readonly ui: UiSettings | null;
 }
 
 export interface RecorderConfigOptions {
@@ -105,12 +118,32 @@ function readAccess(
   return { access: { mode: 'enabled', writeTokens: [], readTokens: [] }, generatedToken: false };
 }
 
+const UI_VARIABLES = ['SITREP_UI_PORT', 'SITREP_UI_COOKIE_SECURE', 'SITREP_UI_SESSION_HOURS'];
+
+/** A recorder on any free port (tests, several at once) puts its UI on any free port too. */
+function readUi(env: EnvReader, apiPort: number): UiSettings | null {
+  if (env.oneOf('SITREP_UI', ['enabled', 'disabled'], 'enabled') === 'disabled') {
+    env.allow(...UI_VARIABLES);
+    return null;
+  }
+  const fallback = apiPort === 0 ? 0 : 9097;
+  const port = env.integer('SITREP_UI_PORT', fallback, { min: 0, max: 65535 });
+  if (port !== 0 && port === apiPort) env.fail('SITREP_UI_PORT', `must differ from SITREP_RECORDER_PORT (${apiPort})`);
+  return {
+    port,
+    portIsDefault: env.optionalString('SITREP_UI_PORT') === undefined,
+    secureCookies: env.oneOf('SITREP_UI_COOKIE_SECURE', ['auto', 'always'], 'auto'),
+    sessionTtlMs: env.integer('SITREP_UI_SESSION_HOURS', 12, { min: 1, max: 720 }) * 3_600_000,
+  };
+}
+
 export function loadRecorderConfig(env: EnvReader, options: RecorderConfigOptions = {}): RecorderConfig {
   const platform = readPlatformSettings(env);
   const { access, generatedToken } = readAccess(env, platform, options);
+  const port = env.integer('SITREP_RECORDER_PORT', 9096, { min: 0, max: 65535 });
   return Object.freeze({
     platform,
-    port: env.integer('SITREP_RECORDER_PORT', 9096, { min: 0, max: 65535 }),
+    port,
     access,
     generatedToken,
     store: loadStoreSettings(env, platform.dataDir),
@@ -123,5 +156,6 @@ export function loadRecorderConfig(env: EnvReader, options: RecorderConfigOption
     retryAfterSeconds: env.integer('SITREP_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
     prometheus: readPrometheus(env),
     metricsMaxServices: env.integer('SITREP_METRICS_MAX_SERVICES', DEFAULT_MAX_SERVICE_LABELS, { min: 1, max: 10_000 }),
+    ui: readUi(env, port),
   });
 }

@@ -13,6 +13,7 @@ import type { RecorderConfig } from './config.js';
 import { startRecording } from './consumer.js';
 import type { ImpactSource } from './impact-source.js';
 import { createRecorderMetrics } from './metrics.js';
+import { startUi, type RunningUi } from './ui/index.js';
 
 export interface RecorderDeps {
   readonly config: RecorderConfig;
@@ -26,6 +27,8 @@ export interface RecorderDeps {
 
 export interface Recorder {
   readonly url: string;
+  /** The web UI's URL; null when SITREP_UI=disabled. */
+  readonly uiUrl: string | null;
   /** Resolves once the store is migrated, the topics exist and the consumer has joined. */
   readonly started: Promise<void>;
   /** Stops accepting requests, finishes in-flight ones and the batch being stored, then leaves the group. */
@@ -113,6 +116,28 @@ export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
     retryAfterSeconds: config.retryAfterSeconds,
   });
   logger.info('recorder listening', { url: server.url, store: store.kind, bus: bus.kind });
+  let ui: RunningUi | null = null;
+  if (config.ui) {
+    try {
+      ui = await startUi(
+        {
+          ...deps,
+          metrics,
+          publishEntry,
+          access: config.access,
+          ui: config.ui,
+          maxBodyBytes: config.maxBodyBytes,
+          maxEntrySkewMs: config.maxEntrySkewMs,
+        },
+        config.platform.host,
+        { ...config.platform.http, retryAfterSeconds: config.retryAfterSeconds },
+        logger.child({ component: 'web-ui' }),
+      );
+    } catch (error) {
+      await server.close(config.platform.shutdownTimeoutMs);
+      throw error;
+    }
+  }
 
   const started = retryUntilStarted(
     async () => {
@@ -138,10 +163,14 @@ export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
 
   return {
     url: server.url,
+    uiUrl: ui?.url ?? null,
     started,
     close: async () => {
       stopping = true;
-      await server.close(config.platform.shutdownTimeoutMs);
+      await Promise.all([
+        server.close(config.platform.shutdownTimeoutMs),
+        ui?.close(config.platform.shutdownTimeoutMs),
+      ]);
       await started.catch(() => undefined);
       // Waits for the batch being stored; its offsets are committed only if it completed.
       await subscription?.close();

@@ -1,24 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Context } from '@opentelemetry/api';
-import {
-  CURSOR_PATTERN,
-  isTimeZone,
-  parseEntryRequest,
-  TIMELINE_ENTRY_SCHEMA_NAME,
-  type TimelineEntryRecordV1,
-} from '@sitrep/contracts';
-import {
-  INCIDENT_STATUSES,
-  incidentDurations,
-  recordIncident,
-  reliabilityReport,
-  renderPostmortem,
-  type Clock,
-  type IncidentEvent,
-  type IncidentRecord,
-  type ReportedIncident,
-  type Severity,
-} from '@sitrep/domain';
+import { CURSOR_PATTERN, isTimeZone, parseEntryRequest, type TimelineEntryRecordV1 } from '@sitrep/contracts';
+import { INCIDENT_STATUSES, reliabilityReport, renderPostmortem, type Clock } from '@sitrep/domain';
 import { ApiError, invalidPayload, jsonBody, methodNotAllowed } from '@sitrep/http';
 import { StoreError, type IncidentStore } from '@sitrep/store';
 import { requestContext, type Logger } from '@sitrep/telemetry';
@@ -26,10 +8,10 @@ import { Router, type Request, type Response } from 'express';
 import type { RecorderConfig } from '../config.js';
 import { rowStatus } from '../status.js';
 import type { ImpactSource } from '../impact-source.js';
-import { applyTimelineEntry, gapFreePrefix, humanEntries } from '../incident-writer.js';
-import { observeMoments, type RecorderMetrics } from '../metrics.js';
+import type { RecorderMetrics } from '../metrics.js';
 import { requireAccess } from './access.js';
 import { QueryReader } from './query.js';
+import { addEntry as recordEntry, loadIncidentRecord, reportedIncidents } from './records.js';
 import { entryView, incidentDetail, incidentListItem, timelineEntryView } from './views.js';
 
 export interface IncidentsRouterDeps {
@@ -61,30 +43,13 @@ export function postmortemZone(query: QueryReader): string {
   return zone;
 }
 
-/** An entry id is unique store-wide: the same id on another incident is not a retry but a clash. */
-const entryIdTaken = (entryId: string): ApiError =>
-  new ApiError('conflict', `entry id ${entryId} is already used on another incident; send another id`, {
-    details: [{ field: 'id', message: 'is already used on another incident' }],
-  });
-
 export function incidentsRouter(deps: IncidentsRouterDeps): Router {
   const { config, store, clock, logger, metrics } = deps;
   const read = requireAccess(config.access, 'read');
   const write = requireAccess(config.access, 'write');
   const router = Router();
 
-  const loadRecord = async (
-    id: string,
-  ): Promise<{ record: IncidentRecord; events: IncidentEvent[]; waitingEvents: number }> => {
-    const [events, entries] = await Promise.all([store.events(id), store.entries(id)]);
-    const applied = gapFreePrefix(events);
-    if (applied.length === 0) throw new ApiError('not_found', `no incident ${id}`);
-    return {
-      record: recordIncident(applied, humanEntries(entries), clock.now()),
-      events: applied,
-      waitingEvents: events.length - applied.length,
-    };
-  };
+  const loadRecord = (id: string) => loadIncidentRecord(store, clock, id);
 
   const list: Handler = async (req, res) => {
     const query = new QueryReader(req);
@@ -138,54 +103,23 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
 
   const addEntry: Handler = async (req, res) => {
     const id = idParam(req);
-    const now = clock.now();
     const parsed = parseEntryRequest(req.body);
     if (!parsed.ok) throw invalidPayload(parsed.issues.map((issue) => ({ field: issue.path, message: issue.message })));
-    const body = parsed.value;
-    const at = body.at ?? now;
-    if (at.getTime() - now.getTime() > config.maxEntrySkewMs) {
-      throw invalidPayload([{ field: 'at', message: 'is in the future; record what has happened' }]);
-    }
-    const [incident, known, sameId] = await Promise.all([
-      store.incident(id),
-      store.entries(id),
-      body.id === undefined ? null : store.entry(body.id),
-    ]);
-    if (incident === null) throw new ApiError('not_found', `no incident ${id}`);
-    if (sameId !== null && sameId.incidentId !== id) throw entryIdTaken(sameId.id);
-    // A retried request (same id): answer with what was recorded, publish nothing again.
-    const earlier = body.id === undefined ? undefined : known.find((entry) => entry.id === body.id);
-    if (earlier) {
-      res.status(200).json({ entry: entryView(earlier), incident: incidentListItem(incident) });
+    const added = await recordEntry(
+      { store, clock, logger, metrics, maxEntrySkewMs: config.maxEntrySkewMs, publishEntry: deps.publishEntry },
+      id,
+      parsed.value,
+      requestContext(res),
+    );
+    const body = { entry: entryView(added.entry), incident: incidentListItem(added.incident) };
+    if (added.status === 200) {
+      res.status(200).json(body);
       return;
     }
-    const record: TimelineEntryRecordV1 = {
-      schema: TIMELINE_ENTRY_SCHEMA_NAME,
-      id: body.id ?? randomUUID(),
-      incidentId: id,
-      kind: body.kind,
-      at: at.toISOString(),
-      recordedAt: now.toISOString(),
-      author: body.author,
-      text: body.text,
-      to: body.to ?? null,
-    };
-    // On the bus first: once it is there, every recorder instance and any rebuild will have it.
-    await deps.publishEntry(record, requestContext(res));
-    const applied = await applyTimelineEntry(store, record);
-    observeMoments(metrics, applied);
-    const stored = (await store.entries(id)).find((entry) => entry.id === record.id);
-    if (!stored) {
-      // Another request took this id for another incident between our check and our write.
-      if ((await store.entry(record.id)) !== null) throw entryIdTaken(record.id);
-      throw new Error(`entry ${record.id} was not stored`);
-    }
-    logger.info('timeline entry added', { incidentId: id, kind: record.kind, entryId: record.id });
-    // Created either way: the consumer may have stored it from the bus a moment before we did.
     res
       .status(201)
       .location(`/api/v1/incidents/${encodeURIComponent(id)}/timeline`)
-      .json({ entry: entryView(stored), incident: incidentListItem((await store.incident(id)) ?? incident) });
+      .json(body);
   };
 
   const reliability: Handler = async (req, res) => {
@@ -197,11 +131,7 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
     if (since && until && since >= until) query.problem('until', 'must be after since');
     query.finish();
     const rows = await store.reportedIncidents({ ...(since ? { since } : {}), ...(until ? { until } : {}) });
-    const incidents: ReportedIncident[] = rows.map((row) => ({
-      service: row.services[0] ?? '',
-      severity: row.severity as Severity,
-      durations: incidentDurations(row, now),
-    }));
+    const incidents = reportedIncidents(rows, now);
     res.json({
       since: since?.toISOString() ?? null,
       until: until?.toISOString() ?? null,
