@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers. `unit` is pure and fast. `integration` (*.int.test.ts) shares one real Kafka
+// Four tiers. `unit` is pure and fast. `integration` (*.int.test.ts) shares one real Kafka
 // broker started by the global setup. `e2e` (test/) runs whole services against real Kafka and
-// a real Alertmanager. Workspace packages resolve through node_modules to their built dist/, so
-// the tests exercise what ships; the build setup, first in every project, runs `tsc -b` so that
-// dist/ is never older than src/ (incremental: a quarter of a second when nothing changed).
+// a real Alertmanager. `faults` (test/faults/) crashes, freezes and stops parts of a pipeline on
+// three brokers of its own. Workspace packages resolve through node_modules to their built
+// dist/, so the tests exercise what ships; the build setup, first in every project, runs
+// `tsc -b` so that dist/ is never older than src/ (incremental: a quarter of a second when
+// nothing changed).
 const buildSetup = './packages/testkit/src/vitest-build-setup.ts';
 const kafkaSetup = './packages/testkit/src/vitest-kafka-setup.ts';
 
@@ -32,9 +34,20 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          exclude: ['**/node_modules/**'],
+          exclude: ['**/node_modules/**', 'test/faults/**'],
           globalSetup: [buildSetup, kafkaSetup],
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Its own cluster of three brokers (not the shared one), killed and stopped on purpose.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: [buildSetup],
+          testTimeout: 600_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, lint, format check, then the unit, integration (real Kafka) and
-# end-to-end (real Kafka + Alertmanager) tiers. Prints one "N passed, N failed" line per tier and
-# a total at the end.
+# `npm test`: typecheck, lint, format check, then the unit, integration (real Kafka), end-to-end
+# (real Kafka + Alertmanager) and fault (three brokers, processes killed) tiers. Prints one
+# "N passed, N failed" line per tier and a total at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
@@ -15,7 +15,7 @@ npx --no-install prettier --check . >/dev/null || { npx --no-install prettier --
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
-for tier in unit integration e2e; do
+for tier in unit integration e2e faults; do
   echo "=== $tier tests ==="
   npx --no-install vitest run --project "$tier" --reporter=default --reporter=json \
     --outputFile.json="$results/$tier.json" || status=1
@@ -24,7 +24,7 @@ done
 node -e '
   const fs = require("node:fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const tier of ["unit", "integration", "e2e"]) {
+  for (const tier of ["unit", "integration", "e2e", "faults"]) {
     const file = `${process.argv[1]}/${tier}.json`;
     if (!fs.existsSync(file)) { console.log(`${tier}: no report (the run crashed)`); failed += 1; continue; }
     const r = JSON.parse(fs.readFileSync(file, "utf8"));
