@@ -22,6 +22,8 @@ python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 # (and the ensurepip it needs) out of python3.
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+# The Kafka TLS tests make their CA and broker certificate with openssl (not in a bare Debian).
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # The web UI's browser tests (test/ui) drive Debian's Chromium with playwright-core; no browser download.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 

@@ -1,7 +1,9 @@
 export { FakeClock } from './fake-clock.js';
 export { freePort } from './free-port.js';
 export { startKafkaBroker } from './kafka-broker.js';
-export type { KafkaBroker, KafkaBrokerOptions } from './kafka-broker.js';
+export type { KafkaBroker, KafkaBrokerOptions, KafkaSaslSslListener } from './kafka-broker.js';
+export { createKafkaTestCertificates } from './kafka-tls.js';
+export type { KafkaTestCertificates } from './kafka-tls.js';
 export { ensureKafkaJars, KAFKA_VERSION, sitrepCacheDir } from './kafka-jars.js';
 export { uniqueName } from './random-names.js';
 export { startProcess } from './spawned-process.js';

@@ -16,11 +16,28 @@ export interface KafkaBrokerOptions {
   readonly port?: number;
   readonly host?: string;
   readonly startTimeoutMs?: number;
+  /** A second listener, SASL over TLS, beside the PLAINTEXT one (which the controller also uses). */
+  readonly saslSsl?: KafkaSaslSslListener;
+}
+
+/** A SASL_SSL listener offering PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for the same users. */
+export interface KafkaSaslSslListener {
+  /** PKCS#12 keystore with the broker's key and certificate (createKafkaTestCertificates). */
+  readonly keystoreFile: string;
+  readonly keystorePassword: string;
+  /**
+   * SCRAM credentials are created when the storage is formatted, so a broker kept in `dataDir`
+   * knows only the SCRAM users of its first start; PLAIN users are read at every start.
+   */
+  readonly users: readonly { readonly username: string; readonly password: string }[];
+  readonly port?: number;
 }
 
 export interface KafkaBroker {
   /** `host:port`, what KAFKA_BROKERS takes. */
   readonly bootstrap: string;
+  /** `host:port` of the SASL_SSL listener, when one was asked for. */
+  readonly saslSslBootstrap: string | undefined;
   readonly logFile: string;
   readonly running: boolean;
   /** Stops the JVM, keeping its data, so start() brings back the same broker. */
@@ -38,14 +55,57 @@ function clusterId(): string {
   }
 }
 
-function serverProperties(host: string, port: number, controllerPort: number, logDirs: string): string {
+const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+
+/** Properties of the SASL_SSL listener: TLS from the keystore, then one JAAS entry per mechanism. */
+function saslSslProperties(listener: KafkaSaslSslListener): string[] {
+  const prefix = 'listener.name.sasl_ssl';
+  const plainUsers = listener.users.map((user) => `user_${user.username}="${user.password}"`).join(' ');
+  return [
+    `${prefix}.ssl.keystore.type=PKCS12`,
+    `${prefix}.ssl.keystore.location=${listener.keystoreFile}`,
+    `${prefix}.ssl.keystore.password=${listener.keystorePassword}`,
+    `${prefix}.ssl.key.password=${listener.keystorePassword}`,
+    `${prefix}.ssl.client.auth=none`,
+    `${prefix}.sasl.enabled.mechanisms=${SASL_MECHANISMS.join(',')}`,
+    `${prefix}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    `${prefix}.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
+    `${prefix}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
+  ];
+}
+
+/** What the StorageTool's `[name=...,password=...]` and a JAAS option both carry unescaped. */
+const PLAIN_WORD = /^[A-Za-z0-9._-]+$/;
+
+/** StorageTool arguments creating every user for both SCRAM mechanisms. */
+function scramArguments(listener: KafkaSaslSslListener | undefined): string[] {
+  return (listener?.users ?? []).flatMap((user) => {
+    if (!PLAIN_WORD.test(user.username) || !PLAIN_WORD.test(user.password)) {
+      throw new Error(`test Kafka users need plain names and passwords (${PLAIN_WORD.source})`);
+    }
+    return (['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const).flatMap((mechanism) => [
+      '--add-scram',
+      `${mechanism}=[name=${user.username},password=${user.password}]`,
+    ]);
+  });
+}
+
+function serverProperties(
+  host: string,
+  ports: { readonly port: number; readonly controllerPort: number; readonly saslSslPort: number | undefined },
+  logDirs: string,
+  saslSsl: KafkaSaslSslListener | undefined,
+): string {
+  const { port, controllerPort, saslSslPort } = ports;
+  const secured = saslSsl && saslSslPort !== undefined ? `,SASL_SSL://${host}:${saslSslPort}` : '';
   return [
     'process.roles=broker,controller',
     'node.id=1',
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}${secured}`,
+    `advertised.listeners=PLAINTEXT://${host}:${port}${secured}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secured ? ',SASL_SSL:SASL_SSL' : ''}`,
+    ...(saslSsl ? saslSslProperties(saslSsl) : []),
     'inter.broker.listener.name=PLAINTEXT',
     `controller.quorum.bootstrap.servers=${host}:${controllerPort}`,
     `log.dirs=${logDirs}`,
@@ -91,10 +151,11 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   mkdirSync(root, { recursive: true });
   const port = options.port ?? (await freePort(host));
   const controllerPort = await freePort(host);
+  const saslSslPort = options.saslSsl ? (options.saslSsl.port ?? (await freePort(host))) : undefined;
   const logDirs = join(root, 'data');
   const properties = join(root, 'server.properties');
   const logFile = join(root, 'broker.log');
-  writeFileSync(properties, serverProperties(host, port, controllerPort, logDirs));
+  writeFileSync(properties, serverProperties(host, { port, controllerPort, saslSslPort }, logDirs, options.saslSsl));
   const classpath = `${libs}/*`;
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const heap = options.heapMb ?? 512;
@@ -103,7 +164,18 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     await new Promise<void>((resolve, reject) => {
       const format = spawn(
         java,
-        ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', properties],
+        [
+          '-cp',
+          classpath,
+          'kafka.tools.StorageTool',
+          'format',
+          '--standalone',
+          '-t',
+          clusterId(),
+          '-c',
+          properties,
+          ...scramArguments(options.saslSsl),
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let output = '';
@@ -151,6 +223,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   await start();
   return {
     bootstrap: `${host}:${port}`,
+    saslSslBootstrap: saslSslPort === undefined ? undefined : `${host}:${saslSslPort}`,
     logFile,
     get running() {
       return jvm?.running ?? false;
