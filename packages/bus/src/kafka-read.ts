@@ -71,6 +71,26 @@ export async function readPartitions(
   topic: string,
   partitions?: readonly number[],
 ): Promise<IncomingMessage[]> {
+  // A topic just created, or a leader just moved: the metadata catches up within a few tries.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await readOnce(kafka, admin, clientId, topic, partitions);
+    } catch (error) {
+      if (!(error instanceof BusError) || !error.retriable || attempt >= READ_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt).unref());
+    }
+  }
+}
+
+const READ_ATTEMPTS = 5;
+
+async function readOnce(
+  kafka: Kafka,
+  admin: Admin,
+  clientId: string,
+  topic: string,
+  partitions?: readonly number[],
+): Promise<IncomingMessage[]> {
   try {
     const ends = await admin.fetchTopicOffsets(topic);
     const wanted = partitions ?? ends.map((end) => end.partition);

@@ -3,11 +3,16 @@ export { changeFromRecord, changeFromRequest, changeMessage, changeRecord, readC
 export { DEAD_LETTER_REASONS, readRecord } from './consumed-record.js';
 export type { ConsumedRecord, DeadLetterReason, ReadResult } from './consumed-record.js';
 export {
+  correlatorLayoutMessage,
   correlatorSnapshotOf,
   correlatorStateMessage,
+  correlatorStatePartMessages,
   correlatorStateRecord,
+  correlatorStateTombstone,
   readCorrelatorState,
+  readCorrelatorStateParts,
 } from './correlator-state.js';
+export type { StoredCorrelatorParts } from './correlator-state.js';
 export { deadLetterMessage, deadLetterSender, readDeadLetter } from './dead-letter.js';
 export type { DeadLetter, DeadLetterDeps, DeadLetterSend } from './dead-letter.js';
 export { envelope } from './envelope.js';

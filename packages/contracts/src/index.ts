@@ -7,8 +7,19 @@ export {
 export type { AlertRecordV1 } from './alert-record.js';
 export { ALERT_CONDITION_SOURCES, IMPACT_START_SOURCES } from './alert-condition.js';
 export type { AlertConditionSource, AlertConditionV1 } from './alert-condition.js';
-export { CORRELATOR_STATE_SCHEMA_NAME, parseCorrelatorStateRecord } from './correlator-state-record.js';
-export type { CorrelatorStateRecordV1 } from './correlator-state-record.js';
+export {
+  CORRELATOR_STATE_PART_KINDS,
+  CORRELATOR_STATE_PART_SCHEMA_NAME,
+  CORRELATOR_STATE_SCHEMA_NAME,
+  parseCorrelatorStatePartRecord,
+  parseCorrelatorStateRecord,
+} from './correlator-state-record.js';
+export type {
+  CorrelatorLayoutPart,
+  CorrelatorPositionPart,
+  CorrelatorStatePartRecordV2,
+  CorrelatorStateRecordV1,
+} from './correlator-state-record.js';
 export { alertmanagerWebhookSchema, parseAlertmanagerWebhook, webhookAlertSchema } from './alertmanager-webhook.js';
 export type { AlertmanagerWebhook, WebhookAlert } from './alertmanager-webhook.js';
 export {

@@ -16,8 +16,16 @@ export interface TopicNames {
   readonly entries: string;
   /** Records a consumer (correlator, recorder) could not read, with the reason in headers. */
   readonly deadLetter: string;
-  /** The correlator's state per alerts partition (CorrelatorStateRecordV1), compacted; Sitrep's own. */
+  /**
+   * The correlator's state per alerts partition as one snapshot (CorrelatorStateRecordV1),
+   * compacted; written by releases before the state came in parts, now only read once to upgrade.
+   */
   readonly correlatorState: string;
+  /**
+   * The correlator's state in parts (CorrelatorStatePartRecordV2), compacted, with as many
+   * partitions as the alerts topic: alerts partition n's parts are on its partition n. Sitrep's own.
+   */
+  readonly correlatorStateParts: string;
 }
 
 /** The major version is part of the name: a breaking change gets a new topic, old readers keep working. */
@@ -29,6 +37,7 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
     entries: `${prefix}timeline-entries.v1`,
     deadLetter: `${prefix}dead-letter.v1`,
     correlatorState: `${prefix}correlator-state.v1`,
+    correlatorStateParts: `${prefix}correlator-state.v2`,
   };
 }
 

@@ -18,7 +18,7 @@ const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** The bytes a record takes in a batch, as the broker counts them against max.message.bytes. */
 export function recordBytes(message: OutgoingMessage): number {
-  let bytes = RECORD_OVERHEAD_BYTES + utf8Bytes(message.key) + utf8Bytes(message.value ?? "");
+  let bytes = RECORD_OVERHEAD_BYTES + utf8Bytes(message.key) + utf8Bytes(message.value ?? '');
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     bytes += HEADER_OVERHEAD_BYTES + utf8Bytes(name) + utf8Bytes(value);
   }

@@ -45,7 +45,14 @@ export function ingestTopics(config: IngestConfig): TopicSpec[] {
       name: names.correlatorState,
       partitions: 1,
       replicationFactor,
-      // A table of the latest state per alerts partition; a big correlator state may exceed 1 MB.
+      // Whole snapshots per alerts partition, from earlier releases: read once to upgrade.
+      config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(MAX_STATE_BYTES) },
+    },
+    {
+      name: names.correlatorStateParts,
+      // Partitioned like alerts: a member reads only the state of the partitions it owns.
+      partitions,
+      replicationFactor,
       config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(MAX_STATE_BYTES) },
     },
   ];

@@ -57,6 +57,16 @@ export class DependencyMap {
     return this.componentOf.get(service) ?? service;
   }
 
+  /**
+   * The grouping of services into components, in a stable order: what keying alerts depends on
+   * (two maps with the same grouping put every alert on the same key).
+   */
+  components(): [service: string, component: string][] {
+    return [...this.componentOf]
+      .filter(([service, component]) => service !== component)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   related(a: string, b: string): boolean {
     return a === b || this.component(a) === this.component(b);
   }

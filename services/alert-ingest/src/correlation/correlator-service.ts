@@ -1,12 +1,21 @@
 import { SpanKind, context } from '@opentelemetry/api';
-import type { BatchPosition, Bus, IncomingMessage, Subscription, TopicPartition } from '@sitrep/bus';
+import {
+  isBusError,
+  type BatchPosition,
+  type Bus,
+  type IncomingMessage,
+  type Subscription,
+  type TopicPartition,
+  type TopicWrite,
+  type TransactionalWriter,
+} from '@sitrep/bus';
 import { deadLetterSender, incidentEventMessages, readAlert, readChange, type DeadLetterReason } from '@sitrep/codec';
 import type { TopicNames } from '@sitrep/contracts';
 import type { Change, Clock, CorrelationSettings, Correlator, IncidentEvent } from '@sitrep/domain';
 import { contextFromHeaders, inSpan, traceHeaders, type Logger } from '@sitrep/telemetry';
 import type { Registry } from 'prom-client';
 import { createCorrelatorMetrics } from './correlator-metrics.js';
-import { CorrelatorStateStore } from './correlator-state-store.js';
+import { correlatorLayout, CorrelatorStateStore, type RestoredPartition } from './correlator-state-store.js';
 import { DEFAULT_INPUT_LIMITS } from '../input-limits.js';
 import { inProduceRequests } from '../publish-size.js';
 
@@ -35,34 +44,53 @@ export interface RunningCorrelator {
 }
 
 interface PartitionState {
-  readonly correlator: Correlator;
+  readonly restored: RestoredPartition;
   /** Offset of the next alerts record this state has not seen; earlier ones are duplicates. */
   nextOffset: bigint;
   /** The last batch reached the partition's end: there is no backlog whose time could still come first. */
   caughtUp: boolean;
+  /** Saved since restoring: an upgraded state has been stored in parts and saves only changes now. */
+  saved: boolean;
+}
+
+/** The partition count or the dependency map changed since the correlator state was written. */
+export class CorrelatorLayoutMismatch extends Error {
+  override readonly name = 'CorrelatorLayoutMismatch';
+  /** No retry cures it: an operator re-keys the state (`sitrep migrate`) or restores the old settings. */
+  readonly retriable = false;
 }
 
 /**
- * Runs the correlator as a consumer group on the alerts topic. How state survives restarts and
- * rebalances: after each batch, the partition's correlator state and the offset it has reached go
- * to a compacted state topic (key: the partition), written before the batch's offsets are
- * committed. A member given a partition loads that state and skips records below its offset, so
- * a crash between the two writes repeats nothing; a crash before both re-runs the batch, and
- * because correlation is deterministic it emits the same events with the same ids (consumers
- * drop repeats). Alerts that may correlate share a partition (ingest keys them by dependency
- * component), so instances never need each other's state. Changes are few and read by every
- * instance, into every partition's correlator.
+ * Runs the correlator as a consumer group on the alerts topic. How state survives restarts,
+ * rebalances and paused processes: each batch's incident events, the parts of the correlator
+ * state the batch changed and the group's position in the partition are committed in one
+ * transaction, by a writer per alerts partition whose id fences any earlier owner of the
+ * partition (a member paused past its session and woken after a rebalance can no longer commit).
+ * A member given a partition opens its writer, then restores the partition's state from the
+ * parts topic; records below the state's offset are duplicates. A crash at any point leaves the
+ * events, the state and the position agreeing, so a re-run of a batch starts from exactly the
+ * state that produced the committed events and, correlation being deterministic, emits the same
+ * events under the same ids. Alerts that may correlate share a partition (ingest keys them by
+ * dependency component), so instances never need each other's state. Changes are few and read
+ * by every instance, into every partition's correlator.
  */
 export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<RunningCorrelator> {
   const { bus, topics, settings, clock, logger } = deps;
   const partitions = new Map<number, PartitionState>();
+  const writers = new Map<number, TransactionalWriter>();
   const queues = new Map<number, Promise<void>>();
   const changes = new Map<string, Change>();
-  const stateStore = new CorrelatorStateStore(bus, topics.correlatorState, settings, logger);
+  const stateStore = new CorrelatorStateStore(
+    bus,
+    { parts: topics.correlatorStateParts, snapshots: topics.correlatorState },
+    settings,
+    logger,
+  );
+  await checkLayout(deps, stateStore);
   /** Partitions this member owns in the current generation; nothing else is saved. */
   let owned = new Set<number>();
   const sum = (count: (correlator: Correlator) => number) => (): number =>
-    [...partitions.values()].reduce((total, state) => total + count(state.correlator), 0);
+    [...partitions.values()].reduce((total, state) => total + count(state.restored.correlator), 0);
   const openIncidents = sum((correlator) => correlator.openIncidentCount());
   const metrics = createCorrelatorMetrics(deps.registry, {
     openIncidents,
@@ -80,22 +108,41 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
     return next;
   };
 
-  const stateFor = (partition: number): { state: PartitionState; events: IncidentEvent[] } => {
+  /** Opening the writer fences the partition's previous owner, so it comes before reading its state. */
+  const writerFor = async (partition: number): Promise<TransactionalWriter> => {
+    let writer = writers.get(partition);
+    if (!writer) {
+      writer = await bus.transactionalWriter(`${deps.groupId}.${topics.alerts}.${partition}`);
+      writers.set(partition, writer);
+    }
+    return writer;
+  };
+
+  const forget = async (partition: number): Promise<void> => {
+    partitions.delete(partition);
+    const writer = writers.get(partition);
+    writers.delete(partition);
+    await writer?.close();
+  };
+
+  const stateFor = async (partition: number): Promise<{ state: PartitionState; events: IncidentEvent[] }> => {
     const existing = partitions.get(partition);
     if (existing) return { state: existing, events: [] };
-    const { correlator, nextOffset } = stateStore.restore(partition);
-    const state: PartitionState = { correlator, nextOffset, caughtUp: false };
+    await writerFor(partition);
+    const restored = await stateStore.restore(partition);
+    const state: PartitionState = { restored, nextOffset: restored.nextOffset, caughtUp: false, saved: false };
     partitions.set(partition, state);
-    const events = [...changes.values()].flatMap((change) => correlator.applyChange(change));
+    const events = [...changes.values()].flatMap((change) => restored.correlator.applyChange(change));
     return { state, events };
   };
 
-  const publishEvents = async (events: readonly IncidentEvent[]): Promise<void> => {
-    if (events.length === 0) return;
-    const messages = incidentEventMessages(events, traceHeaders());
-    for (const request of inProduceRequests(messages, deps.maxMessageBytes ?? DEFAULT_INPUT_LIMITS.messageBytes)) {
-      await bus.publish(topics.incidents, request);
-    }
+  const eventWrites = (events: readonly IncidentEvent[]): TopicWrite[] =>
+    inProduceRequests(
+      incidentEventMessages(events, traceHeaders()),
+      deps.maxMessageBytes ?? DEFAULT_INPUT_LIMITS.messageBytes,
+    ).map((messages) => ({ topic: topics.incidents, messages }));
+
+  const countEvents = (events: readonly IncidentEvent[]): void => {
     for (const event of events) {
       metrics.events.inc({ type: event.type });
       if (event.type !== 'incident.alert_resolved') continue;
@@ -121,23 +168,34 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
     metrics.records.inc({ topic: message.topic, outcome: 'dead_lettered' });
   };
 
-  /** Applies `work` to a partition's state and persists the result; on failure, forgets the state. */
+  /**
+   * Applies `work` to a partition's state and commits its events, the changed state and the
+   * position in one transaction; on failure, forgets the state (and a fenced writer).
+   */
   const update = (partition: number, work: (state: PartitionState) => Promise<IncidentEvent[]>): Promise<void> =>
     serial(partition, async () => {
-      // A partition taken away since this work was queued: another member owns its state now,
-      // and writing ours would overwrite theirs.
+      // A partition taken away since this work was queued: another member owns its state now.
       if (!owned.has(partition)) {
-        partitions.delete(partition);
+        await forget(partition);
         return;
       }
       try {
-        const { state, events: catchUp } = stateFor(partition);
+        const { state, events: catchUp } = await stateFor(partition);
         const events = [...catchUp, ...(await work(state))];
-        await publishEvents(events);
-        await stateStore.save(partition, state.nextOffset, state.correlator);
+        const restored = state.saved ? { ...state.restored, upgraded: false } : state.restored;
+        const writer = await writerFor(partition);
+        await writer.commit([...eventWrites(events), ...stateStore.writes(partition, restored, state.nextOffset)], {
+          groupId: deps.groupId,
+          topic: topics.alerts,
+          partition,
+          nextOffset: state.nextOffset,
+        });
+        state.saved = true;
+        countEvents(events);
       } catch (error) {
-        // The in-memory state ran ahead of what was stored; start again from the last save.
+        // The in-memory state ran ahead of what was committed; start again from the last commit.
         partitions.delete(partition);
+        if (isBusError(error) && error.errorClass === 'fenced') await forget(partition);
         throw error;
       }
     });
@@ -164,7 +222,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
             }
             const parsed = readAlert(message);
             if (parsed.ok) {
-              events.push(...state.correlator.applyAlert(parsed.value));
+              events.push(...state.restored.correlator.applyAlert(parsed.value));
               metrics.records.inc({ topic: message.topic, outcome: 'applied' });
             } else {
               await deadLetter(message, parsed.reason, parsed.detail);
@@ -194,19 +252,27 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
     await Promise.all(
       [...partitions.keys()]
         .filter((partition) => owned.has(partition))
-        .map((partition) => update(partition, (state) => Promise.resolve(state.correlator.applyChange(change)))),
+        .map((partition) =>
+          update(partition, (state) => Promise.resolve(state.restored.correlator.applyChange(change))),
+        ),
     );
   };
 
   const onAssignment = async (assigned: readonly TopicPartition[]): Promise<void> => {
     const next = new Set(assigned.filter((tp) => tp.topic === topics.alerts).map((tp) => tp.partition));
-    // Fence first: work still queued for a partition we lose must not save over its new owner.
+    // Fence first: work still queued for a partition we lose must not commit over its new owner.
     owned = new Set([...owned].filter((partition) => next.has(partition)));
     await Promise.allSettled([...queues.values()]);
-    // Another instance may have advanced even the partitions we keep: reload every one.
-    partitions.clear();
-    await stateStore.reload();
+    // Another instance may have advanced even the partitions we keep: reload every one, here
+    // (batches wait for this, heartbeating) rather than in a batch, where a long restore would
+    // outlast the session.
+    await Promise.all([...partitions.keys(), ...writers.keys()].map((partition) => forget(partition)));
     owned = next;
+    for (const partition of [...next].sort((a, b) => a - b)) {
+      await serial(partition, async () => {
+        await stateFor(partition);
+      });
+    }
     logger.info('correlator assigned partitions', { partitions: [...next].sort((a, b) => a - b) });
   };
 
@@ -226,6 +292,7 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
       groupId: deps.groupId,
       topics: [topics.alerts],
       fromBeginning: true,
+      commits: 'handler',
       eachBatch: onAlertBatch,
       onAssignment,
     }),
@@ -239,11 +306,13 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
       // Only a partition with no backlog: a lagging one may still hold an alert, received before
       // the deadline, that keeps the incident open.
       if (!owned.has(partition) || !state.caughtUp) continue;
-      const deadline = state.correlator.nextDeadline();
+      const deadline = state.restored.correlator.nextDeadline();
       if (deadline === null || deadline > now) continue;
-      update(partition, (current) => Promise.resolve(current.correlator.tick(deadline))).catch((error: unknown) => {
-        logger.warn('tick failed; will retry', { partition, error: error as Error });
-      });
+      update(partition, (current) => Promise.resolve(current.restored.correlator.tick(deadline))).catch(
+        (error: unknown) => {
+          logger.warn('tick failed; will retry', { partition, error: error as Error });
+        },
+      );
     }
   }, deps.tickIntervalMs ?? 1000);
   ticker.unref();
@@ -254,6 +323,40 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
       clearInterval(ticker);
       await Promise.allSettled(subscriptions.map((subscription) => subscription.close()));
       await Promise.allSettled([...queues.values()]);
+      await Promise.allSettled([...writers.values()].map((writer) => writer.close()));
     },
   };
+}
+
+/**
+ * State written under another partition count or dependency map sits on the wrong partitions
+ * (alerts of an open incident would now reach a member that does not hold it): refuse to run.
+ * A first start (or one upgraded from whole snapshots) records the layout.
+ */
+async function checkLayout(deps: CorrelatorServiceDeps, stateStore: CorrelatorStateStore): Promise<void> {
+  const { bus, topics } = deps;
+  const alertsPartitions = await bus.partitionCount(topics.alerts);
+  const statePartitions = await bus.partitionCount(topics.correlatorStateParts);
+  const layout = correlatorLayout(deps.settings, alertsPartitions);
+  const stored = await stateStore.storedLayout();
+  const migrate = 'stop every correlator and run `sitrep migrate` to re-key the open incidents';
+  if (statePartitions !== alertsPartitions) {
+    throw new CorrelatorLayoutMismatch(
+      `${topics.alerts} has ${alertsPartitions} partitions but ${topics.correlatorStateParts} has ${statePartitions}: ${migrate}`,
+    );
+  }
+  if (stored === null) {
+    await bus.publish(topics.correlatorStateParts, stateStore.layoutWrite(layout).messages);
+    return;
+  }
+  if (stored.alertsPartitions !== layout.alertsPartitions) {
+    throw new CorrelatorLayoutMismatch(
+      `the correlator state was keyed for ${stored.alertsPartitions} alerts partitions, ${topics.alerts} now has ${layout.alertsPartitions}: ${migrate}`,
+    );
+  }
+  if (stored.keying !== layout.keying) {
+    throw new CorrelatorLayoutMismatch(
+      `the correlator state was keyed under another dependency map or scope label (SITREP_CORRELATION_CONFIG, SITREP_SCOPE_LABEL): ${migrate}, or restore the previous map`,
+    );
+  }
 }
