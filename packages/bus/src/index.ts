@@ -22,3 +22,4 @@ export type { EmbeddedBusOptions } from './embedded-bus.js';
 export { KafkaBus } from './kafka-bus.js';
 export type { KafkaBusOptions } from './kafka-bus.js';
 export { classifyKafkaError } from './kafka-errors.js';
+export { partitionOfKey } from './key-partition.js';
