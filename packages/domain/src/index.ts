@@ -25,6 +25,7 @@ export {
   isSymptomLike,
   partKey,
   rankCandidates,
+  rekeyCorrelatorStates,
   severityOf,
   SIGNAL_CLASSES,
   snapshotFromParts,

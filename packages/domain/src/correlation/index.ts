@@ -1,6 +1,7 @@
 export { Correlator } from './correlator.js';
 export type { CorrelatorIncidentStatus, CorrelatorSnapshot } from './correlator-state.js';
 export { partKey, snapshotFromParts } from './state-parts.js';
+export { rekeyCorrelatorStates } from './rekey.js';
 export type { CorrelatorStatePart } from './state-parts.js';
 export { DependencyMap } from './dependency-map.js';
 export { ALERT_END_REASONS } from './incident-event.js';
