@@ -142,12 +142,21 @@ describe('Kubernetes manifests and the compose file', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const config = JSON.parse(result.stdout) as {
-      services: Record<string, { deploy?: { replicas?: number }; healthcheck?: unknown; build?: { target?: string } }>;
+      services: Record<
+        string,
+        {
+          deploy?: { replicas?: number };
+          healthcheck?: unknown;
+          build?: { target?: string };
+          environment?: Record<string, string | null>;
+        }
+      >;
     };
+    const brokers = ['kafka-1', 'kafka-2', 'kafka-3'];
     expect(Object.keys(config.services).sort()).toEqual([
       'alert-ingest',
       'alertmanager',
-      'kafka',
+      ...brokers,
       'postgres',
       'prometheus',
       'recorder',
@@ -155,9 +164,37 @@ describe('Kubernetes manifests and the compose file', () => {
     expect(config.services['alert-ingest']?.deploy?.replicas).toBe(2);
     expect(config.services['alert-ingest']?.build?.target).toBe('alert-ingest');
     expect(config.services.recorder?.build?.target).toBe('recorder');
-    for (const name of ['kafka', 'postgres', 'prometheus', 'alertmanager']) {
+    for (const name of [...brokers, 'postgres', 'prometheus', 'alertmanager']) {
       expect(config.services[name]?.healthcheck, name).toBeDefined();
     }
+    // Three KRaft voters, one per broker, each with its own id; durable defaults on the brokers.
+    const brokerEnv = brokers.map((name) => config.services[name]?.environment ?? {});
+    expect(new Set(brokerEnv.map((env) => env.KAFKA_NODE_ID)).size).toBe(3);
+    for (const env of brokerEnv) {
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093');
+      expect(env.KAFKA_MIN_INSYNC_REPLICAS).toBe('2');
+      expect(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe('3');
+    }
+    // Sitrep creates its topics with replication 3 and min.insync.replicas 2, on all three brokers.
+    for (const name of ['alert-ingest', 'recorder']) {
+      expect(config.services[name]?.environment, name).toMatchObject({
+        KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092,kafka-3:9092',
+        SITREP_TOPIC_REPLICATION_FACTOR: '3',
+        SITREP_TOPIC_MIN_INSYNC_REPLICAS: '2',
+      });
+    }
+  });
+
+  it('the Kubernetes manifests run three Kafka brokers and Sitrep relies on all three', () => {
+    const kafka = readFileSync(deploy('k8s/kafka.yaml'), 'utf8');
+    expect(kafka).toMatch(/kind: StatefulSet[\s\S]*replicas: 3/);
+    expect(kafka).toContain("'0@kafka-0.kafka:9093,1@kafka-1.kafka:9093,2@kafka-2.kafka:9093'");
+    expect(kafka).toContain("{ name: KAFKA_MIN_INSYNC_REPLICAS, value: '2' }");
+    expect(readFileSync(deploy('k8s/kustomization.yaml'), 'utf8')).toContain('- kafka.yaml');
+    const config = readFileSync(deploy('k8s/config.yaml'), 'utf8');
+    expect(config).toContain('KAFKA_BROKERS: kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092');
+    expect(config).toContain("SITREP_TOPIC_REPLICATION_FACTOR: '3'");
+    expect(config).toContain("SITREP_TOPIC_MIN_INSYNC_REPLICAS: '2'");
   });
 
   it('the compose Alertmanager configuration is valid too (amtool)', () => {
