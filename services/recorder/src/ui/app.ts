@@ -123,6 +123,7 @@ const errorPage = (assets: UiAssets, message: string) =>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
         <title>Sitrep</title>
         <link rel="stylesheet" href="${assets.css.path}" />
       </head>

@@ -71,7 +71,15 @@ function timelineSection(ctx: PageContext, record: IncidentRecord, events: reado
       <button type="button" data-zoom="fit">Fit the incident</button>
       <span class="muted">or drag across the chart to zoom into a range</span>
     </div>
-    <div class="timeline-box" id="timeline-box">${trusted(svg)}</div>
+    <div
+      class="timeline-box"
+      id="timeline-box"
+      tabindex="0"
+      role="region"
+      aria-label="Timeline chart (scrolls sideways on narrow screens)"
+    >
+      ${trusted(svg)}
+    </div>
     <p class="legend">
       ${signals.map((signal) => html`<span><span class="swatch sw-${signal}"></span>${describeSignal(signal as IncidentAlert['signal'])} alert</span>`)}
       <span><span class="swatch sw-change"></span>change</span
@@ -202,7 +210,7 @@ function causeSection(ctx: PageContext, record: IncidentRecord, impact: Measured
 function entryList(ctx: PageContext, record: IncidentRecord): Html {
   return html`<section id="entries-section" data-live>
     <h2 id="entries">Entries</h2>
-    <div class="scroll">
+    <div class="scroll" tabindex="0" role="region" aria-label="Entries">
       <table>
         <thead>
           <tr>

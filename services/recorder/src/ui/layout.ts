@@ -50,6 +50,7 @@ export function page(ctx: PageContext, title: string, body: HtmlValue, options: 
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
         <title>${title} · Sitrep</title>
         <link rel="stylesheet" href="${ctx.assets.css.path}" />
         ${ctx.assets.js ? html`<script type="module" src="${ctx.assets.js.path}"></script>` : ''}
@@ -90,6 +91,7 @@ export function loginPage(assets: UiAssets, options: { error?: string; next?: st
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
         <title>Log in · Sitrep</title>
         <link rel="stylesheet" href="${assets.css.path}" />
         ${assets.js ? html`<script type="module" src="${assets.js.path}"></script>` : ''}

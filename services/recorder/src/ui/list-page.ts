@@ -140,7 +140,7 @@ export function listPage(
         live; keys <kbd>j</kbd>/<kbd>k</kbd> move between incidents, <kbd>Enter</kbd> opens one.
       </p>
       ${filterForm(ctx, filters)}
-      <div class="scroll">
+      <div class="scroll" tabindex="0" role="region" aria-label="Incidents">
         <table class="incidents">
           <caption class="skip">
             Incidents, unacknowledged open ones first

@@ -15,7 +15,7 @@ export interface ReportInput {
 
 function groupTable(caption: string, groups: readonly ReliabilityGroup[], link: (key: string) => string): Html {
   const stat = (seconds: number | null) => humanDuration(seconds);
-  return html`<div class="scroll">
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${caption}">
     <table>
       <caption>
         ${caption}
@@ -103,7 +103,7 @@ export function reportsPage(ctx: PageContext, input: ReportInput): Html {
             </figcaption>
           </figure>
         </div>
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label="Weekly means">
           <table id="trend-table">
             <caption>
               Weekly means

@@ -78,6 +78,7 @@ button.primary { background: var(--accent); color: var(--bg); border-color: var(
 .sig-load_imbalance rect { fill: var(--sig-load_imbalance); } .sig-saturation rect { fill: var(--sig-saturation); }
 .sig-availability rect { fill: var(--sig-availability); }
 .tl-change path { fill: var(--change); } .tl-person path { fill: var(--person); }
+.tl-dead-label { fill: var(--dead); font-size: 11px; font-weight: 600; }
 .tl-dead-end path { stroke: var(--dead); stroke-width: 3; fill: none; stroke-dasharray: 6 3; }
 .tl-moment line { stroke: var(--fg); stroke-width: 1; stroke-dasharray: 2 3; }
 .tl-moment text { fill: var(--fg); font-size: 11px; }

@@ -53,7 +53,7 @@ function deadEnds(record: IncidentRecord): DeadEnd[] {
     const from = (before?.at ?? record.moments.detectedAt).getTime();
     const to = entry.at.getTime();
     const cost = humanDuration(Math.max(0, (to - from) / 1000));
-    return [{ from: Math.min(from, to), to, text: `Dead end, cost ${cost}: ${entry.text}` }];
+    return [{ from: Math.min(from, to), to, cost, text: `Dead end, cost ${cost}: ${entry.text}` }];
   });
 }
 

@@ -27,6 +27,8 @@ export interface TimelineMark {
 export interface DeadEnd {
   readonly from: number;
   readonly to: number;
+  /** The time it cost, in words. */
+  readonly cost: string;
   readonly text: string;
 }
 
@@ -166,7 +168,11 @@ export function renderTimelineSvg(
       const mid = y + LANE_HEIGHT / 2;
       rows.push(
         `<g class="tl-dead-end"><title>${text(path.text)}</title>` +
-          `<path d="M${round(x1)} ${mid} H${round(x2)} M${round(x2)} ${mid - 8} V${mid + 8}"/></g>`,
+          `<path d="M${round(x1)} ${mid} H${round(x2)} M${round(x2)} ${mid - 8} V${mid + 8}"/>` +
+          (x2 - x1 > 60
+            ? `<text class="tl-dead-label" x="${round((x1 + x2) / 2)}" y="${mid - 4}" text-anchor="middle">dead end, ${text(path.cost)}</text>`
+            : '') +
+          `</g>`,
       );
     }
     for (const person of model.people) rows.push(marker(person, `tl-person kind-${text(person.kind)}`));

@@ -6,7 +6,7 @@ const WIDTH = 640;
 const HEIGHT = 260;
 const LEFT = 56;
 const RIGHT = 16;
-const TOP = 14;
+const TOP = 24;
 const BOTTOM = 34;
 
 /** Minutes, for the axis: the figures are seconds, the trends are read in minutes. */
@@ -28,7 +28,7 @@ export function renderTrendSvg(points: readonly WeekPoint[], weekLabel: (week: n
         `<text x="${LEFT - 6}" y="${y(value) + 4}" text-anchor="end">${minutes(value)}</text>`,
     );
   }
-  parts.push(`<text x="4" y="${TOP + 4}">min</text>`);
+  parts.push(`<text x="4" y="12">minutes</text>`);
   points.forEach((point, index) => {
     parts.push(
       `<text x="${x(index)}" y="${HEIGHT - 12}" text-anchor="middle">${escapeHtml(weekLabel(point.week))}</text>`,
