@@ -15,4 +15,9 @@ npx --no-install esbuild packages/cli/bin/sitrep.js \
   --external:pg-native \
   --banner:js="import { createRequire as __sitrepRequire } from 'node:module'; const require = __sitrepRequire(import.meta.url);" \
   --legal-comments=external --log-level=warning
+# The web UI's browser script, bundled as the recorder does at start in development
+# (services/recorder/src/ui/assets.ts); the recorder serves it from beside sitrep.mjs.
+npx --no-install esbuild services/recorder/dist/ui/client/main.js \
+  --bundle --platform=browser --format=esm --target=es2022 --minify \
+  --outfile="$out/sitrep-ui.js" --legal-comments=none --log-level=warning
 echo "sitrep: bundle at $out/sitrep.mjs ($(du -h "$out/sitrep.mjs" | cut -f1))" >&2

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -26,6 +26,9 @@ const hashed = (name: string, extension: string, type: string, body: Buffer): As
   body,
 });
 
+/** The script's name beside the production bundle's one file (scripts/bundle.sh writes it). */
+export const PREBUILT_SCRIPT = 'sitrep-ui.js';
+
 /** The browser script's entry: compiled by tsc beside this file (or the source, under vitest). */
 function clientEntry(): string | null {
   for (const name of ['client/main.js', 'client/main.ts']) {
@@ -38,9 +41,13 @@ function clientEntry(): string | null {
 /**
  * Bundles the browser script with esbuild when the server starts, so it is always built from
  * the code that runs; loading it through createRequire keeps the production bundler
- * (scripts/bundle.sh) from inlining esbuild itself. Where esbuild or the script is missing, the UI runs without JavaScript.
+ * (scripts/bundle.sh) from inlining esbuild itself. Where neither esbuild nor a prebuilt script is
+ * there, the UI runs without JavaScript.
  */
 async function bundleClient(logger: Logger): Promise<Asset | null> {
+  // The production bundle (scripts/bundle.sh) ships the script bundled already, beside itself.
+  const prebuilt = fileURLToPath(new URL(PREBUILT_SCRIPT, import.meta.url));
+  if (existsSync(prebuilt)) return hashed('app', 'js', 'text/javascript; charset=utf-8', readFileSync(prebuilt));
   const entry = clientEntry();
   if (entry === null) {
     logger.warn('web UI script not found; pages are served without JavaScript');
