@@ -219,6 +219,19 @@ export class KafkaBus implements Bus {
     }
   }
 
+  /**
+   * Grows a topic to `partitions` (Kafka never shrinks one); a topic that has as many is left.
+   * Not on the Bus port: only `sitrep migrate` grows a state topic, after the alerts topic grew.
+   */
+  async growPartitions(topic: string, partitions: number): Promise<void> {
+    try {
+      if ((await this.partitionCount(topic)) >= partitions) return;
+      await this.admin.createPartitions({ topicPartitions: [{ topic, count: partitions }], validateOnly: false });
+    } catch (error) {
+      throw toBusError(error, `cannot grow ${topic} to ${partitions} partitions`);
+    }
+  }
+
   async partitionCount(topic: string): Promise<number> {
     try {
       const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });

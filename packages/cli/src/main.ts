@@ -12,6 +12,7 @@ import {
   reportCommand,
   timelineCommand,
 } from './incident-commands.js';
+import { migrateCommand } from './migrate-command.js';
 import { rebuildCommand } from './rebuild-command.js';
 import { redriveCommand } from './redrive-command.js';
 import { CliError, recorderClient } from './recorder-client.js';
@@ -222,6 +223,12 @@ function addRecorderCommands(program: Command): void {
     .command('rebuild')
     .description("rebuild the recorder's store from the incident and entry topics, into an empty database")
     .action(printing(() => rebuildCommand(process.env)));
+  program
+    .command('migrate')
+    .description(
+      "re-key the correlator's state after the alerts topic grew partitions or the dependency map changed (correlators stopped)",
+    )
+    .action(printing(() => migrateCommand(process.env)));
   program
     .command('redrive')
     .description('put dead letters back on the topics they came from, once what refused them is fixed')

@@ -5,7 +5,9 @@ export type { IngestConfig, IngestConfigOptions } from './config.js';
 export { correlatorTopics, ingestTopics, startAlertIngest } from './service.js';
 export { parseCorrelationConfig, CorrelationConfigError } from './correlation/correlation-config.js';
 
-export { startCorrelator } from './correlation/correlator-service.js';
+export { CorrelatorLayoutMismatch, startCorrelator } from './correlation/correlator-service.js';
+export { migrateCorrelatorState } from './correlation/migrate.js';
+export type { MigrateDeps, MigrateResult } from './correlation/migrate.js';
 export type { RunningCorrelator, CorrelatorServiceDeps } from './correlation/correlator-service.js';
 export type { AlertIngest, AlertIngestDeps } from './service.js';
 export { DeliveryFileError, deliveriesFromRecords, parseDeliveries, parseDeliveryLine } from './replay/deliveries.js';

@@ -9,7 +9,7 @@ import {
   readCorrelatorStateParts,
 } from '@sitrep/codec';
 import type { CorrelatorLayoutPart } from '@sitrep/contracts';
-import { Correlator, snapshotFromParts, type CorrelationSettings } from '@sitrep/domain';
+import { Correlator, snapshotFromParts, type CorrelationSettings, type CorrelatorStatePart } from '@sitrep/domain';
 import type { Logger } from '@sitrep/telemetry';
 import { inProduceRequests } from '../publish-size.js';
 
@@ -97,9 +97,14 @@ export class CorrelatorStateStore {
   }
 
   /** The writes that store what changed in the partition's state since the last save (all of it after an upgrade). */
-  writes(partition: number, restored: RestoredPartition, nextOffset: bigint): TopicWrite[] {
+  writes(
+    partition: number,
+    restored: RestoredPartition,
+    nextOffset: bigint,
+    removed: readonly CorrelatorStatePart[] = [],
+  ): TopicWrite[] {
     const { correlator, upgraded } = restored;
-    const parts = upgraded ? correlator.allParts() : correlator.changedParts();
+    const parts = [...(upgraded ? correlator.allParts() : correlator.changedParts()), ...removed];
     const messages = correlatorStatePartMessages(partition, parts, nextOffset);
     const writes = inProduceRequests(messages, STATE_REQUEST_BYTES).map((chunk) => ({
       topic: this.topics.parts,
