@@ -128,6 +128,7 @@ export async function startRecorder(deps: RecorderDeps): Promise<Recorder> {
           ui: config.ui,
           maxBodyBytes: config.maxBodyBytes,
           maxEntrySkewMs: config.maxEntrySkewMs,
+          prometheus: config.prometheus,
         },
         config.platform.host,
         { ...config.platform.http, retryAfterSeconds: config.retryAfterSeconds },

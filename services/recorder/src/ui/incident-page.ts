@@ -16,6 +16,8 @@ import { entryForm, type EntryFormValues, type FieldError } from './entry-form.j
 import { MOMENT_LABELS, timelineModel } from './timeline-model.js';
 import { fitWindow, renderTimelineSvg } from './timeline-svg.js';
 import { tickFormatter } from './ticks.js';
+import type { AlertChart, ChartWindow } from './series.js';
+import { seriesSection } from './series-section.js';
 
 export interface IncidentPageInput {
   readonly record: IncidentRecord;
@@ -24,6 +26,8 @@ export interface IncidentPageInput {
   readonly warnings: readonly string[];
   readonly form?: { readonly values: EntryFormValues; readonly errors: readonly FieldError[] };
   readonly notice?: string;
+  /** Null when no Prometheus is configured. */
+  readonly charts: { readonly charts: readonly AlertChart[] | null; readonly window: ChartWindow };
 }
 
 const percent = (share: number): string => `${Number((share * 100).toFixed(1))}%`;
@@ -274,6 +278,7 @@ export function incidentPage(ctx: PageContext, input: IncidentPageInput): Html {
       ${input.warnings.map((warning) => html`<p class="notice error">${warning}</p>`)}
       <div id="incident-live" data-incident="${summary.id}" data-sequence="${summary.sequence}">
         ${header(ctx, record)} ${timelineSection(ctx, record, input.events)}
+        ${seriesSection(ctx, record, input.charts.charts, input.charts.window)}
         ${
           canWrite
             ? html`<h2 id="add-entry">Add to the timeline</h2>

@@ -16,6 +16,8 @@ import { incidentPage } from './incident-page.js';
 import type { PageContext } from './layout.js';
 import { listPage, listRows, PERIODS, readListFilters, storeFilter } from './list-page.js';
 import { REPORT_PERIODS, reportsPage } from './reports-page.js';
+import { alertCharts } from './series.js';
+import { chartWindow } from './series-section.js';
 import { parseCookies } from './sessions.js';
 import { pageZone, ZONE_COOKIE } from './zone.js';
 
@@ -27,6 +29,8 @@ export interface PagesDeps {
   readonly impact: ImpactSource;
   readonly assets: UiAssets;
   readonly maxEntrySkewMs: number;
+  /** Where each alert's own series is drawn from; null draws none. */
+  readonly prometheus: { readonly url: string; readonly timeoutMs: number } | null;
   readonly publishEntry: (record: TimelineEntryRecordV1, parent: Context) => Promise<void>;
 }
 
@@ -76,7 +80,11 @@ export function pagesRouter(deps: PagesDeps): Router {
     const ctx = context(req, res, extra.zone);
     const { record, events, waitingEvents } = await loadIncidentRecord(store, clock, String(req.params.id));
     const window = { from: record.moments.startedAt, to: record.moments.resolvedAt ?? ctx.now };
-    const impact = await deps.impact(events, window);
+    const chartsWindow = chartWindow(record, ctx.now);
+    const [impact, charts] = await Promise.all([
+      deps.impact(events, window),
+      alertCharts(deps.prometheus, events, chartsWindow),
+    ]);
     const { warnings } = incidentDetail(record, impact, waitingEvents);
     sendHtml(
       res,
@@ -86,6 +94,7 @@ export function pagesRouter(deps: PagesDeps): Router {
         events,
         impact,
         warnings,
+        charts: { charts, window: chartsWindow },
         ...(extra.form ? { form: extra.form } : {}),
         ...(extra.notice ? { notice: extra.notice } : {}),
       }),

@@ -7,6 +7,8 @@ import { listOrder } from './list-page.js';
 import { renderMarkdown } from './markdown.js';
 import { safeNext, tokenLevel } from './auth.js';
 import { parseLocalInput } from './zone.js';
+import { splitThreshold } from './series.js';
+import { spread } from './series-section.js';
 import type { IncidentRow } from '@sitrep/store';
 
 // Not named `html`, so the formatter leaves these templates' whitespace as written.
@@ -143,5 +145,25 @@ describe('login', () => {
     for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', '/login', 'x', 42]) {
       expect(safeNext(bad)).toBe('/');
     }
+  });
+});
+
+describe('series charts', () => {
+  it("split an alert's expression into the series and its threshold", () => {
+    expect(splitThreshold('rate(errors[5m]) / rate(requests[5m]) > 0.05')).toEqual({
+      query: 'rate(errors[5m]) / rate(requests[5m])',
+      threshold: { comparison: '>', value: 0.05 },
+    });
+    expect(splitThreshold('up == 0')).toEqual({ query: 'up', threshold: { comparison: '==', value: 0 } });
+    expect(splitThreshold('absent(up{job="x"})')).toEqual({ query: 'absent(up{job="x"})', threshold: null });
+  });
+
+  it('show at most a dozen evenly spread numbers in their table, the last one included', () => {
+    const points = Array.from({ length: 100 }, (_, index) => index);
+    const shown = spread(points, 12);
+    expect(shown).toHaveLength(12);
+    expect(shown[0]).toBe(0);
+    expect(shown.at(-1)).toBe(99);
+    expect(spread([1, 2], 12)).toEqual([1, 2]);
   });
 });

@@ -107,6 +107,9 @@ button.primary { background: var(--accent); color: var(--bg); border-color: var(
 .chart .axis { stroke: var(--muted); } .chart .gridline { stroke: var(--line); }
 .chart text { fill: var(--muted); font-size: 11px; }
 .chart .series { fill: none; stroke-width: 2.5; }
+.chart .s-value { stroke: var(--accent); } .chart .threshold { stroke: var(--bad); stroke-dasharray: 6 4; }
+.chart .rule { stroke: var(--fg); stroke-dasharray: 2 3; }
+.series-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 520px), 1fr)); gap: 14px; }
 .chart .s-timeToDetect { stroke: var(--sig-availability); } .chart .s-timeToAcknowledge { stroke: var(--sig-latency); }
 .chart .s-timeToMitigate { stroke: var(--sig-load_imbalance); } .chart .s-timeToResolve { stroke: var(--sig-error_rate); }
 .chart .dot { stroke: none; }
