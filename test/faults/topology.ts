@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,13 +35,29 @@ export interface Topology {
   readonly ingestToken: string;
   readonly apiToken: string;
   readonly workDir: string;
-  close(): Promise<void>;
+  /** Which processes run, and the last lines of each one's log. */
+  describe(): string;
+  /** Stops everything; the work dir (logs) stays when `keep` or SITREP_FAULTS_KEEP is set. */
+  close(keep?: boolean): Promise<void>;
 }
 
 export interface SitrepNode {
   readonly name: string;
   readonly url: string;
   readonly process: ManagedProcess;
+}
+
+function tail(file: string, lines = 12): string {
+  try {
+    return readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .map((line) => `    ${line.slice(0, 400)}`)
+      .join('\n');
+  } catch {
+    return '    (no log)';
+  }
 }
 
 async function sitrepNode(name: string, env: Record<string, string>, workDir: string): Promise<SitrepNode> {
@@ -76,9 +92,9 @@ async function sitrepNode(name: string, env: Record<string, string>, workDir: st
 export async function startTopology(): Promise<Topology> {
   const workDir = mkdtempSync(join(tmpdir(), 'sitrep-faults-'));
   const cleanups: (() => Promise<void>)[] = [];
-  const close = async (): Promise<void> => {
+  const close = async (keep = false): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (!process.env.SITREP_FAULTS_KEEP) rmSync(workDir, { recursive: true, force: true });
+    if (!keep && !process.env.SITREP_FAULTS_KEEP) rmSync(workDir, { recursive: true, force: true });
   };
   try {
     const [cluster, postgres] = await Promise.all([startKafkaCluster(), startPostgres()]);
@@ -130,6 +146,17 @@ export async function startTopology(): Promise<Topology> {
       ingestToken,
       apiToken,
       workDir,
+      describe: () =>
+        [
+          ...nodes.map(({ process: node }) => ({ name: node.name, running: node.running, logFile: node.logFile })),
+          ...cluster.nodes.map((node) => ({
+            name: `kafka-${node.nodeId}`,
+            running: node.running,
+            logFile: node.logFile,
+          })),
+        ]
+          .map((entry) => `${entry.name}: ${entry.running ? 'running' : 'NOT RUNNING'}\n${tail(entry.logFile)}`)
+          .join('\n'),
       close,
     };
   } catch (error) {

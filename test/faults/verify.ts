@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deliveriesFromRecords, parseCorrelationConfig, parseDeliveries, replay } from '@sitrep/alert-ingest';
@@ -93,6 +93,8 @@ export async function storedAlerts(topology: Topology, incidentIds: readonly str
 export interface TopicContents {
   readonly alertIds: Set<string>;
   readonly alertRecords: AlertRecordV1[];
+  /** Where each alert record sits on the topic, in the same order as alertRecords. */
+  readonly alertPositions: { partition: number; offset: string }[];
   /** Incident events by id, as canonical JSON; an id seen with two payloads is in `conflicts`. */
   readonly events: Map<string, string>;
   readonly conflicts: string[];
@@ -128,6 +130,7 @@ export async function readTopics(topology: Topology): Promise<TopicContents> {
     return {
       alertIds: new Set(alertRecords.map((record) => record.id)),
       alertRecords,
+      alertPositions: alerts.map((message) => ({ partition: message.partition, offset: message.offset })),
       events,
       conflicts,
       deadLetters: await bus.readAll(topology.topics.deadLetter),
@@ -157,4 +160,78 @@ export async function replayOffline(
     await bus.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface ReplayComparison {
+  /** Event ids on one side only, or with different payloads. */
+  readonly mismatchedEvents: number;
+  /**
+   * Per service whose incident differs: how, and its alert records on the topic that sit after a
+   * record received later (the live correlator reads topic order; the replay reads receipt order).
+   */
+  readonly services: string[];
+}
+
+interface EventJson {
+  readonly incidentId: string;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/** Compares by event id; the full detail of a mismatch goes to `reportFile`. */
+export function compareReplay(
+  topics: TopicContents,
+  replayed: ReadonlyMap<string, string>,
+  reportFile: string,
+): ReplayComparison {
+  const only = (from: ReadonlyMap<string, string>, other: ReadonlyMap<string, string>) =>
+    [...from].filter(([id]) => !other.has(id)).map(([, payload]) => JSON.parse(payload) as EventJson);
+  const liveOnly = only(topics.events, replayed);
+  const replayOnly = only(replayed, topics.events);
+  const differing = [...replayed].filter(([id, payload]) => topics.events.has(id) && topics.events.get(id) !== payload);
+  const mismatchedEvents = liveOnly.length + replayOnly.length + differing.length;
+  if (mismatchedEvents === 0) return { mismatchedEvents, services: [] };
+
+  const serviceOf = (event: EventJson) => /"service":"([^"]+)"/.exec(JSON.stringify(event.data))?.[1] ?? '?';
+  const affected = new Map<string, { live: Set<string>; replay: Set<string> }>();
+  const note = (event: EventJson, side: 'live' | 'replay') => {
+    const service = serviceOf(event);
+    const entry = affected.get(service) ?? { live: new Set(), replay: new Set() };
+    entry[side].add(event.incidentId);
+    affected.set(service, entry);
+  };
+  for (const event of liveOnly) note(event, 'live');
+  for (const event of replayOnly) note(event, 'replay');
+  for (const [id, payload] of differing) {
+    note(JSON.parse(payload) as EventJson, 'replay');
+    note(JSON.parse(topics.events.get(id) ?? '{}') as EventJson, 'live');
+  }
+  const records = topics.alertRecords.map((record, i) => ({
+    ...topics.alertPositions[i],
+    service: record.scope.value,
+    id: record.id,
+    status: record.status,
+    receivedAt: record.receivedAt,
+  }));
+  const services = [...affected].map(([service, { live, replay: inReplay }]) => {
+    const own = records.filter((record) => record.service === service);
+    const overtaken = own.flatMap((record, i) => {
+      const later = own.slice(0, i).find((earlier) => earlier.receivedAt > record.receivedAt);
+      return later
+        ? [
+            `offset ${record.offset} (${record.status} ${record.id}, received ${record.receivedAt}) after offset ${later.offset} (received ${later.receivedAt})`,
+          ]
+        : [];
+    });
+    return `${service}: live incident ${[...live].join(',')} vs replayed ${[...inReplay].join(',')}; records out of receipt order: ${overtaken.join('; ') || 'none'}`;
+  });
+  writeFileSync(
+    reportFile,
+    JSON.stringify(
+      { liveOnly, replayOnly, differing, records: records.filter((r) => affected.has(r.service)) },
+      null,
+      2,
+    ),
+  );
+  return { mismatchedEvents, services };
 }
