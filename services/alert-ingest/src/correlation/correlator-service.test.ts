@@ -12,8 +12,16 @@ import {
   waitFor,
   type OutageDelivery,
 } from '@sitrep/testkit';
-import type { AlertIngest } from '../service.js';
-import { collectIncidentEvents, correlatorConfig, ofType, post, startIngest } from '../ingest-harness.fixture.js';
+import { correlatorTopics, type AlertIngest } from '../service.js';
+import {
+  collectIncidentEvents,
+  correlatorConfig,
+  ingestConfig,
+  ofType,
+  post,
+  startIngest,
+} from '../ingest-harness.fixture.js';
+import { migrateCorrelatorState } from './migrate.js';
 
 // The correlator on the embedded transport (what `npm start` runs): real SQLite bus, real HTTP.
 const cleanups: (() => Promise<void>)[] = [];
@@ -150,5 +158,50 @@ describe('correlator on the embedded bus', () => {
     ]);
     expect(letters[0]?.['sitrep-dead-letter-detail']).toMatch(/^id:/);
     expect(letters[1]?.['sitrep-source-topic']).toBe('sitrep.alerts.v1');
+  });
+
+  it('refuses to start once the dependency map changed, until sitrep migrate re-keys the state', async () => {
+    const dir = tempDir();
+    const [, imbalanceFiring, errorsFiring, latencyFiring] = recentOutage();
+    // First without a dependency map: the balancer's and auth's alerts are two incidents.
+    const unmapped = ingestConfig({ SITREP_DATA_DIR: dir });
+    const firstBus = embedded(dir);
+    const first = await startIngest(unmapped, firstBus);
+    for (const delivery of [imbalanceFiring!, errorsFiring!]) await post(first, delivery.path, delivery.body);
+    const before = await collectIncidentEvents(firstBus, 'sitrep.incidents.v1');
+    await waitFor(() => ofType(before.events, 'incident.opened').length === 2, { description: 'two incidents' });
+    await before.subscription.close();
+    await first.close();
+    await firstBus.close();
+
+    const mapped = correlatorConfig({ SITREP_DATA_DIR: dir });
+    const refusedBus = embedded(dir);
+    await expect(startIngest(mapped, refusedBus)).rejects.toThrow(/dependency map.*sitrep migrate/);
+    await refusedBus.close();
+
+    const migrateBus = embedded(dir);
+    await migrateBus.start([]);
+    const { logger } = createMemoryLogger('error');
+    const migrated = await migrateCorrelatorState({
+      bus: migrateBus,
+      topics: correlatorTopics(mapped),
+      settings: mapped.correlation,
+      groupId: mapped.correlatorGroup,
+      logger,
+    });
+    await migrateBus.close();
+    expect(migrated).toMatchObject({ migrated: true, incidents: 2, fromPartitions: 1, toPartitions: 1 });
+
+    const { ingest, bus } = await running(dir);
+    cleanups.push(async () => {
+      await ingest.close();
+      await bus.close();
+    });
+    await post(ingest, latencyFiring!.path, latencyFiring!.body);
+    const after = await collectIncidentEvents(bus, 'sitrep.incidents.v1');
+    cleanups.push(() => after.subscription.close());
+    await waitFor(() => ofType(after.events, 'incident.alert_attached').length === 3, { description: 'third alert' });
+    // Joined one of the two: the restored incidents are where the new keying looks for them.
+    expect(ofType(after.events, 'incident.opened')).toHaveLength(2);
   });
 });
