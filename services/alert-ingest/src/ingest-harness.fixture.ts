@@ -1,16 +1,28 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Bus, Subscription } from '@sitrep/bus';
+import { KafkaBus, type Bus, type Subscription } from '@sitrep/bus';
 import { EnvReader } from '@sitrep/config';
 import { parseIncidentEventRecord, type IncidentEventRecordV1 } from '@sitrep/contracts';
 import { systemClock } from '@sitrep/domain';
-import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { lbOutageCorrelationYaml, uniqueName } from '@sitrep/testkit';
+import { createMemoryLogger, createMetricsRegistry, type Logger } from '@sitrep/telemetry';
+import { lbOutageCorrelationYaml, testKafkaBrokers, uniqueName } from '@sitrep/testkit';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 import { startAlertIngest, type AlertIngest } from './service.js';
 
 export const TOKEN = 'correlator-test-token';
+
+/** A bus on the test broker, closed by the test's clean-ups. */
+export function testKafkaBus(name: string, logger: Logger, cleanups: (() => Promise<void>)[]): KafkaBus {
+  const bus = new KafkaBus({
+    brokers: [testKafkaBrokers()],
+    clientId: uniqueName(name),
+    publishTimeoutMs: 15_000,
+    logger,
+  });
+  cleanups.push(() => bus.close());
+  return bus;
+}
 
 /** The outage's correlation file (the balancer in front of auth, auth in front of its database), with a 1 s quiet period. */
 export const CORRELATION_YAML = lbOutageCorrelationYaml({ quiet_period: '1s', group: '10m' });

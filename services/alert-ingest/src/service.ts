@@ -53,7 +53,15 @@ export function ingestTopics(config: IngestConfig): TopicSpec[] {
       // Partitioned like alerts: a member reads only the state of the partitions it owns.
       partitions,
       replicationFactor,
-      config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(MAX_STATE_BYTES) },
+      config: {
+        'cleanup.policy': 'compact',
+        'max.message.bytes': String(MAX_STATE_BYTES),
+        // Compaction cleans only closed segments: small ones, cleaned early, keep what a restore
+        // reads close to the parts still alive, however long the history.
+        'segment.bytes': String(64 * 1024 * 1024),
+        'segment.ms': String(60 * 60 * 1000),
+        'min.cleanable.dirty.ratio': '0.1',
+      },
     },
   ];
 }

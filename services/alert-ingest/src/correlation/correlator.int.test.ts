@@ -19,6 +19,7 @@ import {
   ofType,
   post,
   startIngest,
+  testKafkaBus,
 } from '../ingest-harness.fixture.js';
 
 const logger = process.env.DEBUG_CORRELATOR
@@ -29,16 +30,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-function kafkaBus(): KafkaBus {
-  const bus = new KafkaBus({
-    brokers: [testKafkaBrokers()],
-    clientId: uniqueName('correlator-it'),
-    publishTimeoutMs: 15_000,
-    logger,
-  });
-  cleanups.push(() => bus.close());
-  return bus;
-}
+const kafkaBus = (): KafkaBus => testKafkaBus('correlator-it', logger, cleanups);
 
 function kafkaConfig(prefix: string, group: string, extra: Record<string, string> = {}) {
   return correlatorConfig({

@@ -11,6 +11,7 @@ import {
   ofType,
   post,
   startIngest,
+  testKafkaBus,
 } from '../ingest-harness.fixture.js';
 
 const { logger } = createMemoryLogger('error');
@@ -19,16 +20,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-function kafkaBus(): KafkaBus {
-  const bus = new KafkaBus({
-    brokers: [testKafkaBrokers()],
-    clientId: uniqueName('migrate-it'),
-    publishTimeoutMs: 15_000,
-    logger,
-  });
-  cleanups.push(() => bus.close());
-  return bus;
-}
+const kafkaBus = (): KafkaBus => testKafkaBus('migrate-it', logger, cleanups);
 
 const webhook = (service: string, startsAt: string, endsAt?: string) =>
   webhookBody([
