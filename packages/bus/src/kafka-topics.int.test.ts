@@ -2,7 +2,7 @@ import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '@sitrep/telemetry';
-import { testKafkaBrokers, uniqueName } from '@sitrep/testkit';
+import { startKafkaCluster, testKafkaBrokers, uniqueName, type KafkaCluster } from '@sitrep/testkit';
 import type { TopicSpec } from './bus.js';
 import { KafkaBus } from './kafka-bus.js';
 import type { TopicDurability } from './kafka-topics.js';
@@ -133,5 +133,63 @@ describe('KafkaBus.start: topic durability', () => {
       `will not create ${topic}: min.insync.replicas=2 exceeds the replication factor 1 (a cluster of 1 broker(s))`,
     );
     expect(await admin.listTopics()).not.toContain(topic);
+  });
+});
+
+describe('KafkaBus.start on three brokers', () => {
+  let cluster: KafkaCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startKafkaCluster();
+  }, 180_000);
+  afterAll(() => cluster?.close());
+
+  const startOn = async (bootstrap: string, specs: TopicSpec[]) => {
+    const memory = createMemoryLogger('info');
+    const bus = new KafkaBus({
+      brokers: bootstrap.split(','),
+      clientId: uniqueName('three'),
+      publishTimeoutMs: 15_000,
+      logger: memory.logger,
+    });
+    try {
+      await bus.start(specs);
+    } finally {
+      await bus.close();
+    }
+    return memory.lines;
+  };
+
+  it('creates topics with replication 3 and min.insync.replicas 2 by default, and starts with a broker down', async () => {
+    if (!cluster) throw new Error('no cluster');
+    const [events, state] = [uniqueName('three-log'), uniqueName('three-table')];
+    const lines = await startOn(cluster.bootstrap, [log(events, 3), table(state)]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: 'created topics', replicationFactor: 3, minInsyncReplicas: 2, brokers: 3 }),
+    );
+    for (const partition of await cluster.describe(events)) expect(partition.replicas).toHaveLength(3);
+    const clusterAdmin = new Kafka({
+      clientId: uniqueName('three-admin'),
+      brokers: cluster.bootstrap.split(','),
+      logLevel: kafkajs.logLevel.NOTHING,
+    }).admin();
+    await clusterAdmin.connect();
+    try {
+      const described = await clusterAdmin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: state, configNames: ['min.insync.replicas'] }],
+      });
+      expect(described.resources[0]?.configEntries[0]?.configValue).toBe('2');
+    } finally {
+      await clusterAdmin.disconnect();
+    }
+    // A restart while a broker is away: the cluster looks smaller, the topics are as durable as ever.
+    const [first, ...others] = cluster.nodes;
+    await first?.stop();
+    try {
+      const restarted = await startOn(others.map((node) => node.bootstrap).join(','), [log(events, 3), table(state)]);
+      expect(restarted.filter((line) => line.level === 'error')).toEqual([]);
+    } finally {
+      await first?.start();
+    }
   });
 });
