@@ -9,11 +9,19 @@ import { EmbeddedBus } from '@sitrep/bus';
 import { incidentEventMessage, incidentEventRecord } from '@sitrep/codec';
 import { EnvReader } from '@sitrep/config';
 import { topicNames } from '@sitrep/contracts';
-import { systemClock } from '@sitrep/domain';
+import { systemClock, type IncidentEvent } from '@sitrep/domain';
 import { alertValueImpact, loadRecorderConfig, startRecorder, type Recorder } from '@sitrep/recorder';
 import { openIncidentStore, type IncidentStore } from '@sitrep/store';
 import { createMemoryLogger, createMetricsRegistry } from '@sitrep/telemetry';
-import { lbOutageEvents, recentLbOutage, uniqueName, waitFor } from '@sitrep/testkit';
+import {
+  lbOutageEvents,
+  recentLbOutage,
+  startPrometheus,
+  uniqueName,
+  waitFor,
+  type PrometheusSeries,
+  type RunningPrometheus,
+} from '@sitrep/testkit';
 import { launchChromium, seriousViolations } from './browser.js';
 
 // The web UI in a real Chromium against a real recorder (embedded bus, SQLite) holding the
@@ -38,6 +46,44 @@ const berlinLocal = (at: number): string =>
     .format(new Date(at))
     .replace(' ', 'T');
 
+/**
+ * What the outage's alert rules measured, every 15 s around it: each alert's series above its
+ * threshold while the alert fired, well below it before and after.
+ */
+function outageSeries(events: readonly IncidentEvent[]): PrometheusSeries[] {
+  const spans = new Map<string, { alertname: string; service: string; from: number; to: number }>();
+  for (const event of events) {
+    if (event.type === 'incident.alert_attached') {
+      const { alert } = event.data;
+      spans.set(alert.alertId, {
+        alertname: alert.alertname,
+        service: alert.service,
+        from: alert.startsAt.getTime(),
+        to: Infinity,
+      });
+    } else if (event.type === 'incident.alert_resolved') {
+      const span = spans.get(event.data.alertId);
+      if (span) span.to = event.data.endsAt.getTime();
+    }
+  }
+  const rules: Record<string, { metric: string; calm: number; firing: number }> = {
+    BackendLoadImbalance: { metric: 'service:lb_backend_imbalance:rate1m', calm: 1.05, firing: 2.8 },
+    HighErrorRate: { metric: 'service:http_error_ratio:rate1m', calm: 0.004, firing: 0.31 },
+    HighLatencyP99: { metric: 'service:http_latency_p99_seconds:rate1m', calm: 0.18, firing: 2.4 },
+  };
+  const now = Date.now();
+  return [...spans.values()].flatMap((span) => {
+    const rule = rules[span.alertname];
+    if (!rule) return [];
+    const samples = Array.from({ length: 100 }, (_, index) => {
+      const at = now - 20 * 60_000 + index * 15_000;
+      const wobble = 1 + 0.06 * Math.sin(index / 2);
+      return [new Date(at), (at >= span.from && at < span.to ? rule.firing : rule.calm) * wobble] as const;
+    });
+    return [{ metric: rule.metric, labels: { service: span.service }, samples }];
+  });
+}
+
 interface Moments {
   moments: { detectedAt: string; acknowledgedAt: string };
 }
@@ -50,6 +96,7 @@ describe('web UI in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-ui-'));
   let bus: EmbeddedBus;
   let store: IncidentStore;
+  let prometheus: RunningPrometheus;
   let recorder: Recorder;
   let browser: Browser;
   let context: BrowserContext;
@@ -98,11 +145,14 @@ describe('web UI in Chromium', () => {
   };
 
   beforeAll(async () => {
+    const outage = lbOutageEvents(recentLbOutage());
+    prometheus = await startPrometheus({ series: outageSeries(outage) });
     const reader = new EnvReader({
       SITREP_RECORDER_PORT: '0',
       SITREP_API_TOKEN: WRITE_TOKEN,
       SITREP_API_READ_TOKEN: READ_TOKEN,
       SITREP_DATA_DIR: dir,
+      PROMETHEUS_URL: prometheus.url,
     });
     const config = loadRecorderConfig(reader);
     reader.finish();
@@ -119,7 +169,7 @@ describe('web UI in Chromium', () => {
     });
     await recorder.started;
     ui = recorder.uiUrl ?? '';
-    const records = lbOutageEvents(recentLbOutage()).map(incidentEventRecord);
+    const records = outage.map(incidentEventRecord);
     incidentId = records[0]?.incidentId ?? '';
     await bus.publish(
       topicNames('sitrep.').incidents,
@@ -168,6 +218,7 @@ describe('web UI in Chromium', () => {
     await optional(recorder)?.close();
     await optional(bus)?.close();
     await optional(store)?.close();
+    await optional(prometheus)?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -199,6 +250,12 @@ describe('web UI in Chromium', () => {
     expect(await causes.count()).toBeGreaterThanOrEqual(1);
     expect(await causes.first().textContent()).toMatch(/change|load imbalance/);
     expect(await page.locator('#entry-rows').textContent()).toContain('BackendLoadImbalance fired on auth-lb');
+    // Each alert's own series from Prometheus, with its threshold and the numbers in a table.
+    const charts = page.locator('#series-section figure');
+    expect(await charts.count()).toBe(3);
+    expect(await charts.locator('path.s-value').count()).toBe(3);
+    expect(await charts.locator('line.threshold').count()).toBe(3);
+    expect(await charts.first().locator('tbody tr').count()).toBe(12);
     // Zoom in and back to the whole incident.
     const ticks = async () => (await page.locator('svg.timeline .tl-tick').allTextContents()).join(' ');
     const fitted = await ticks();
