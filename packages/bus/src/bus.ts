@@ -126,7 +126,12 @@ export interface Bus {
   publish(topic: string, messages: readonly OutgoingMessageTo[]): Promise<void>;
   /** Every message from the beginning of the topic to its end as of the call, in order per partition. */
   readAll(topic: string): Promise<IncomingMessage[]>;
-  /** Every message of one partition from its beginning to its end as of the call, in order. */
+  /**
+   * Every message of one partition from its beginning to its end as of the call, in order. On
+   * Kafka the end is the last stable offset: a transaction that committed a moment ago is
+   * included once its commit markers are written, which can take a moment after commit returns.
+   * The correlator's restore tolerates that: state one commit old re-runs what followed it.
+   */
   readPartition(topic: string, partition: number): Promise<IncomingMessage[]>;
   /** Opens a writer under this id, fencing earlier ones (see TransactionalWriter). */
   transactionalWriter(id: string): Promise<TransactionalWriter>;
