@@ -130,7 +130,8 @@ export interface Bus {
    * Every message of one partition from its beginning to its end as of the call, in order. On
    * Kafka the end is the last stable offset: a transaction that committed a moment ago is
    * included once its commit markers are written, which can take a moment after commit returns.
-   * The correlator's restore tolerates that: state one commit old re-runs what followed it.
+   * Opening a TransactionalWriter waits until the earlier transactions of its id are complete:
+   * a reader of what that id wrote opens its writer first.
    */
   readPartition(topic: string, partition: number): Promise<IncomingMessage[]>;
   /** Opens a writer under this id, fencing earlier ones (see TransactionalWriter). */

@@ -1,6 +1,5 @@
 import { SpanKind, context } from '@opentelemetry/api';
 import {
-  isBusError,
   type BatchPosition,
   type Bus,
   type IncomingMessage,
@@ -108,7 +107,11 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
     return next;
   };
 
-  /** Opening the writer fences the partition's previous owner, so it comes before reading its state. */
+  /**
+   * Opening the writer fences the partition's previous owner and waits until its transactions are
+   * complete (their markers written, so read_committed reads include them): it comes before
+   * reading the partition's state.
+   */
   const writerFor = async (partition: number): Promise<TransactionalWriter> => {
     let writer = writers.get(partition);
     if (!writer) {
@@ -194,8 +197,10 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
         countEvents(events);
       } catch (error) {
         // The in-memory state ran ahead of what was committed; start again from the last commit.
-        partitions.delete(partition);
-        if (isBusError(error) && error.errorClass === 'fenced') await forget(partition);
+        // With a new writer: opening it waits until this id's earlier transactions are complete
+        // (their commit markers written), so the restore sees the last committed state, not an
+        // older one under offsets that moved on.
+        await forget(partition).catch(() => undefined);
         throw error;
       }
     });
