@@ -54,9 +54,10 @@ export const POSTGRES_DEFAULTS = { maxConnections: 10, connectTimeoutMs: 5_000, 
 /**
  * SQLSTATEs that say "try again": the connection failed (class 08), the server is shutting down or
  * starting (57P0x), a statement ran out of time (57014) or waited too long for a lock (55P03), too
- * many connections (53300), a serialisation failure or deadlock (40001, 40P01).
+ * many connections (53300), a serialisation failure or deadlock (40001, 40P01), a session the
+ * server ended for idling in its transaction too long, e.g. while this process was paused (25P03).
  */
-const RETRIABLE_STATES = new Set(['57P01', '57P02', '57P03', '57014', '55P03', '53300', '40001', '40P01']);
+const RETRIABLE_STATES = new Set(['57P01', '57P02', '57P03', '57014', '55P03', '53300', '40001', '40P01', '25P03']);
 
 /** A SQLSTATE is five digits or capitals; anything else (ECONNREFUSED, none) is the network's. */
 function isUnavailable(error: unknown): boolean {
@@ -116,6 +117,14 @@ export class PostgresIncidentStore implements IncidentStore {
       throw unavailable(error);
     });
     let broken: Error | undefined;
+    // The server may end a connection while it is checked out (its idle-in-transaction timeout
+    // after this process was paused, a failover): the client then emits 'error', where the pool no
+    // longer listens, and unheard that would end the process. The query on it fails anyway; the
+    // connection is dropped, not handed to the next request.
+    const lost = (error: Error): void => {
+      broken ??= error;
+    };
+    client.on('error', lost);
     try {
       await this.query('BEGIN', [], client);
       const result = await work(client);
@@ -124,10 +133,11 @@ export class PostgresIncidentStore implements IncidentStore {
     } catch (error) {
       // A connection that timed out or failed is dropped (the server rolls back when it goes), not
       // handed to the next request, nor asked to roll back and waited for once more.
-      if (error instanceof StoreError && error.code === 'unavailable') broken = error;
-      else await client.query('ROLLBACK').catch(() => undefined);
+      if (error instanceof StoreError && error.code === 'unavailable') broken ??= error;
+      else if (broken === undefined) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', lost);
       client.release(broken);
     }
   }
