@@ -296,7 +296,7 @@ describe('POST /api/v1/alertmanager: publishing', () => {
     expect(call.messages.map((message) => message.key)).toEqual(['auth', 'Watchdog']);
 
     const records = call.messages.map((message) => {
-      const parsed = parseAlertRecord(JSON.parse(message.value));
+      const parsed = parseAlertRecord(JSON.parse(message.value ?? ''));
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
       return parsed.value;
     });
@@ -323,7 +323,7 @@ describe('POST /api/v1/alertmanager: publishing', () => {
     const { app, bus, clock } = await setup();
     clock.advance(90_000);
     expect((await postAlerts(app)).status).toBe(200);
-    const record = JSON.parse(bus.publishes[0]!.messages[0]!.value) as AlertRecordV1;
+    const record = JSON.parse(bus.publishes[0]!.messages[0]!.value ?? '') as AlertRecordV1;
     expect(record.receivedAt).toBe('2026-11-22T06:02:00.000Z');
   });
 
@@ -428,7 +428,7 @@ describe('POST /api/v1/changes', () => {
     expect(message.key).toBe('auth');
     expect(message.headers?.['sitrep-id']).toBe(accepted.id);
     expect(message.headers?.['sitrep-schema']).toBe('sitrep.change.v1');
-    expect(JSON.parse(message.value) as ChangeRecordV1).toEqual({
+    expect(JSON.parse(message.value ?? '') as ChangeRecordV1).toEqual({
       schema: 'sitrep.change.v1',
       id: accepted.id,
       service: 'auth',

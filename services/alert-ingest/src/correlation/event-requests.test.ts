@@ -47,7 +47,7 @@ describe("the correlator's incident events", () => {
       ).toBeLessThanOrEqual(limit);
     }
     // Split, not dropped: the incident's events, in sequence, with no gap.
-    const sequences = events().map((message) => (JSON.parse(message.value) as { sequence: number }).sequence);
+    const sequences = events().map((message) => (JSON.parse(message.value ?? '') as { sequence: number }).sequence);
     expect(sequences).toEqual(sequences.map((_, index) => index + 1));
   });
 });
