@@ -145,4 +145,21 @@ describe('replay', () => {
     });
     expect(again.events.map(key)).toEqual(replayed.events.map(key));
   });
+
+  it('keeps the order records of one key were written in, even when a later one was received earlier', async () => {
+    // A publish that timed out landed after its sender's retry: the copy received at 21 sits
+    // before the one received at 20.5, and a live correlator opens the incident from it.
+    const lines = [
+      { receivedAt: T(21), alertmanager: webhookBody([pay]) },
+      { receivedAt: T(20.5), alertmanager: webhookBody([pay]) },
+    ].map((line) => JSON.stringify(line));
+    const result = await replay(parseDeliveries(lines.join('\n')), {
+      bus: tempBus(),
+      topicPrefix: 'sitrep.',
+      settings,
+    });
+    const opened = result.events.filter((event) => event.type === 'incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.occurredAt.toISOString()).toBe(T(21));
+  });
 });

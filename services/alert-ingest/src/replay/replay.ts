@@ -53,6 +53,26 @@ const readAlertRecord = (message: IncomingMessage) => readRecord(message, ALERT_
 const readChangeRecord = (message: IncomingMessage) =>
   readRecord(message, CHANGE_RECORD_SCHEMA_NAME, parseChangeRecord);
 
+/**
+ * The alert records with the time they take their place in the stream at: their receipt time,
+ * but never before a record of the same key written earlier. A live correlator reads each key in
+ * the order the records were written, and a record can be written after one received later (a
+ * publish that timed out, so the sender retried, then landed after the retry): ordering by
+ * receipt time alone would correlate that pair the other way round, under other incident ids.
+ */
+function inKeyOrder(messages: readonly IncomingMessage[]): { at: string; record: AlertRecordV1 }[] {
+  const latest = new Map<string, string>();
+  return messages.flatMap((message) => {
+    const read = readAlertRecord(message);
+    if (!read.ok) return [];
+    const key = message.key ?? '';
+    const previous = latest.get(key);
+    const at = previous !== undefined && previous > read.value.receivedAt ? previous : read.value.receivedAt;
+    latest.set(key, at);
+    return [{ at, record: read.value }];
+  });
+}
+
 /** The topics replay() creates under a prefix: a caller that made them up deletes these afterwards. */
 export function replayTopics(topicPrefix: string): string[] {
   const topics = topicNames(topicPrefix);
@@ -82,11 +102,12 @@ export async function replay(deliveries: readonly Delivery[], options: ReplayOpt
     }
   }
 
-  const alerts: AlertRecordV1[] = readable(await bus.readAll(topics.alerts), readAlertRecord);
+  const alertMessagesRead = await bus.readAll(topics.alerts);
+  const alerts: AlertRecordV1[] = readable(alertMessagesRead, readAlertRecord);
   const changes: ChangeRecordV1[] = readable(await bus.readAll(topics.changes), readChangeRecord);
   const stream = [
-    ...alerts.map((record) => ({
-      at: record.receivedAt,
+    ...inKeyOrder(alertMessagesRead).map(({ at, record }) => ({
+      at,
       apply: (c: Correlator) => c.applyAlert(alertFromRecord(record)),
     })),
     ...changes.map((record) => ({
