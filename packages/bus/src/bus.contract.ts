@@ -179,6 +179,14 @@ export function describeBusContract(name: string, makeBus: () => Bus): void {
       expect(rows.at(-1)?.value).toBe('v2');
     });
 
+    it('says which offset a partition starts at', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-earliest');
+      await bus.start([topicSpec(topic)]);
+      await bus.publish(topic, [{ key: 'k', value: 'first' }]);
+      expect(await bus.earliestOffset(topic, 0)).toBe(0n);
+    });
+
     it('deletes a key of a compacted topic with a tombstone', async () => {
       const bus = newBus();
       const table = uniqueName('contract-tombstone');

@@ -134,6 +134,8 @@ export interface Bus {
    * a reader of what that id wrote opens its writer first.
    */
   readPartition(topic: string, partition: number): Promise<IncomingMessage[]>;
+  /** The offset of the oldest message the partition still holds (retention deletes older ones). */
+  earliestOffset(topic: string, partition: number): Promise<bigint>;
   /** Opens a writer under this id, fencing earlier ones (see TransactionalWriter). */
   transactionalWriter(id: string): Promise<TransactionalWriter>;
   /** Partition count of a topic Sitrep created. */

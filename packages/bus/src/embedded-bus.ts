@@ -88,6 +88,7 @@ export class EmbeddedBus implements Bus {
         commitOffset: StatementSync;
         bumpWriter: StatementSync;
         writerEpoch: StatementSync;
+        earliest: StatementSync;
       }
     | undefined;
 
@@ -164,6 +165,7 @@ export class EmbeddedBus implements Bus {
          ON CONFLICT (id) DO UPDATE SET epoch = epoch + 1 RETURNING epoch`,
       ),
       writerEpoch: db.prepare('SELECT epoch FROM bus_writers WHERE id = ?'),
+      earliest: db.prepare('SELECT MIN(offset) AS first FROM bus_messages WHERE topic = ?'),
     };
     this.db = db;
   }
@@ -409,6 +411,19 @@ export class EmbeddedBus implements Bus {
       return Promise.reject(new BusError(`the embedded bus has one partition; got ${partition}`, 'protocol', false));
     }
     return this.readAll(topic);
+  }
+
+  /** The embedded bus deletes nothing but superseded keys of compacted topics. */
+  earliestOffset(topic: string, partition: number): Promise<bigint> {
+    if (partition !== 0) {
+      return Promise.reject(new BusError(`the embedded bus has one partition; got ${partition}`, 'protocol', false));
+    }
+    try {
+      const row = this.requireOpen().earliest.get(topic) as { first: number | null };
+      return Promise.resolve(BigInt(row.first ?? this.topicEnd(topic)));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   partitionCount(topic: string): Promise<number> {

@@ -232,6 +232,17 @@ export class KafkaBus implements Bus {
     }
   }
 
+  async earliestOffset(topic: string, partition: number): Promise<bigint> {
+    try {
+      const offsets = await this.admin.fetchTopicOffsets(topic);
+      const found = offsets.find((entry) => entry.partition === partition);
+      if (!found) throw new BusError(`${topic} has no partition ${partition}`, 'protocol', false);
+      return BigInt(found.low);
+    } catch (error) {
+      throw toBusError(error, `cannot find the earliest offset of ${topic}/${partition}`);
+    }
+  }
+
   async partitionCount(topic: string): Promise<number> {
     try {
       const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });

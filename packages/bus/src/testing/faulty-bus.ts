@@ -215,6 +215,10 @@ export class FaultyBus implements Bus {
     };
   }
 
+  earliestOffset(topic: string, partition: number): Promise<bigint> {
+    return this.inner.earliestOffset(topic, partition);
+  }
+
   partitionCount(topic: string): Promise<number> {
     return this.inner.partitionCount(topic);
   }

@@ -175,11 +175,19 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
    * Applies `work` to a partition's state and commits its events, the changed state and the
    * position in one transaction; on failure, forgets the state (and a fenced writer).
    */
-  const update = (partition: number, work: (state: PartitionState) => Promise<IncidentEvent[]>): Promise<void> =>
+  const update = (
+    partition: number,
+    work: (state: PartitionState) => Promise<IncidentEvent[]>,
+    consumed = false,
+  ): Promise<void> =>
     serial(partition, async () => {
       // A partition taken away since this work was queued: another member owns its state now.
       if (!owned.has(partition)) {
         await forget(partition);
+        // A batch must fail, not succeed unprocessed: the consumer would move past its records,
+        // and if the partition came back, the next batch's commit would skip them for good.
+        if (consumed)
+          throw new Error(`alerts partition ${partition} is not this member's now; the batch will come again`);
         return;
       }
       try {
@@ -217,29 +225,58 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
         'messaging.batch.message_count': messages.length,
       },
       () =>
-        update(first.partition, async (state) => {
-          const events: IncidentEvent[] = [];
-          for (const message of messages) {
-            const offset = BigInt(message.offset);
-            if (offset < state.nextOffset) {
-              metrics.records.inc({ topic: message.topic, outcome: 'duplicate' });
-              continue;
+        update(
+          first.partition,
+          async (state) => {
+            await refuseSkipped(state, first);
+            const events: IncidentEvent[] = [];
+            for (const message of messages) {
+              const offset = BigInt(message.offset);
+              if (offset < state.nextOffset) {
+                metrics.records.inc({ topic: message.topic, outcome: 'duplicate' });
+                continue;
+              }
+              const parsed = readAlert(message);
+              if (parsed.ok) {
+                events.push(...state.restored.correlator.applyAlert(parsed.value));
+                metrics.records.inc({ topic: message.topic, outcome: 'applied' });
+              } else {
+                await deadLetter(message, parsed.reason, parsed.detail);
+              }
+              state.nextOffset = offset + 1n;
             }
-            const parsed = readAlert(message);
-            if (parsed.ok) {
-              events.push(...state.restored.correlator.applyAlert(parsed.value));
-              metrics.records.inc({ topic: message.topic, outcome: 'applied' });
-            } else {
-              await deadLetter(message, parsed.reason, parsed.detail);
-            }
-            state.nextOffset = offset + 1n;
-          }
-          state.caughtUp = position.caughtUp;
-          return events;
-        }),
+            state.caughtUp = position.caughtUp;
+            return events;
+          },
+          true,
+        ),
       { kind: SpanKind.CONSUMER, parent: contextFromHeaders(first.headers, context.active()) },
     );
     end();
+  };
+
+  /**
+   * A batch must start where the state stopped: one starting later would commit a position past
+   * records never correlated. The consumer then fails the batch and, once kafkajs gives up
+   * retrying it, restarts from the position the state committed. Only records retention
+   * already deleted may be skipped.
+   */
+  const refuseSkipped = async (state: PartitionState, first: IncomingMessage): Promise<void> => {
+    const offset = BigInt(first.offset);
+    if (offset <= state.nextOffset) return;
+    const earliest = await bus.earliestOffset(first.topic, first.partition);
+    if (earliest >= offset) {
+      logger.warn('alerts deleted by retention before the correlator read them', {
+        partition: first.partition,
+        from: state.nextOffset.toString(),
+        to: (offset - 1n).toString(),
+      });
+      return;
+    }
+    metrics.records.inc({ topic: first.topic, outcome: 'skipped_refused' }, Number(offset - state.nextOffset));
+    throw new Error(
+      `alerts partition ${first.partition}: the batch starts at ${offset} but the state stopped at ${state.nextOffset}; re-reading from there`,
+    );
   };
 
   const onChange = async (message: IncomingMessage): Promise<void> => {
