@@ -173,7 +173,8 @@ export async function startCorrelator(deps: CorrelatorServiceDeps): Promise<Runn
 
   /**
    * Applies `work` to a partition's state and commits its events, the changed state and the
-   * position in one transaction; on failure, forgets the state (and a fenced writer).
+   * position in one transaction; on failure, forgets the state and the writer. `consumed`: the
+   * work applies a consumed batch, which must never end without being committed.
    */
   const update = (
     partition: number,
