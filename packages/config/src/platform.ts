@@ -120,7 +120,7 @@ export function readPlatformSettings(env: EnvReader): PlatformSettings {
   env.refuseUnknown(['KAFKA_TLS_', 'KAFKA_SASL_', 'KAFKA_SECURITY_']);
   env.allow('OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES');
   // Read by the shell tooling (scripts/node-env.sh), not by the services.
-  env.allow('SITREP_CACHE_DIR', 'SITREP_NODE_VERSION');
+  env.allow('SITREP_CACHE_DIR', 'SITREP_NODE_VERSION', 'SITREP_TEST_FAULTS');
   return Object.freeze({
     host: env.string('SITREP_HOST', '127.0.0.1'),
     dataDir: env.string('SITREP_DATA_DIR', './.sitrep'),
