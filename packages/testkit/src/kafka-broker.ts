@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureKafkaJars, KAFKA_VERSION } from './kafka-jars.js';
 import { freePort } from './free-port.js';
+import { canConnect, formatKafkaStorage, javaCommand, kafkaClusterId, kafkaServerArgs } from './kafka-jvm.js';
 import { startProcess, type SpawnedProcess } from './spawned-process.js';
 
 export interface KafkaBrokerOptions {
@@ -45,14 +43,6 @@ export interface KafkaBroker {
   start(): Promise<void>;
   /** Stops and, for a temporary broker, deletes its data. */
   close(): Promise<void>;
-}
-
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's Uuid prints them. */
-function clusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
 }
 
 const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
@@ -126,17 +116,6 @@ function serverProperties(
   ].join('\n');
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /**
  * A real Apache Kafka broker (KRaft, combined broker+controller) in a child JVM on loopback,
  * started with startProcess, whose watchdog kills the JVM if this process dies without calling
@@ -157,35 +136,17 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const logFile = join(root, 'broker.log');
   writeFileSync(properties, serverProperties(host, { port, controllerPort, saslSslPort }, logDirs, options.saslSsl));
   const classpath = `${libs}/*`;
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const heap = options.heapMb ?? 512;
 
   if (!existsSync(join(logDirs, 'meta.properties'))) {
-    await new Promise<void>((resolve, reject) => {
-      const format = spawn(
-        java,
-        [
-          '-cp',
-          classpath,
-          'kafka.tools.StorageTool',
-          'format',
-          '--standalone',
-          '-t',
-          clusterId(),
-          '-c',
-          properties,
-          ...scramArguments(options.saslSsl),
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let output = '';
-      format.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      format.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      format.on('error', reject);
-      format.on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`kafka storage format failed (${code}): ${output}`)),
-      );
-    });
+    await formatKafkaStorage(classpath, [
+      '--standalone',
+      '-t',
+      kafkaClusterId(),
+      '-c',
+      properties,
+      ...scramArguments(options.saslSsl),
+    ]);
   }
 
   let jvm: SpawnedProcess | undefined;
@@ -194,20 +155,8 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     if (jvm?.running) return;
     jvm = await startProcess({
       name: `Kafka on ${host}:${port}`,
-      command: java,
-      args: [
-        `-Xms${Math.min(256, heap)}m`,
-        `-Xmx${heap}m`,
-        '-XX:+UseSerialGC',
-        '-XX:TieredStopAtLevel=1',
-        '-Djava.awt.headless=true',
-        '-Dorg.slf4j.simpleLogger.defaultLogLevel=info',
-        '-Dorg.slf4j.simpleLogger.showDateTime=true',
-        '-cp',
-        classpath,
-        'kafka.Kafka',
-        properties,
-      ],
+      command: javaCommand(),
+      args: kafkaServerArgs(classpath, properties, heap, 256),
       logFile,
       readyOutput: 'Kafka Server started',
       ready: () => canConnect(host, port),

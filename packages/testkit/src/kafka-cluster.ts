@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { canConnect, formatKafkaStorage, javaCommand, kafkaClusterId, kafkaServerArgs } from './kafka-jvm.js';
 import { ensureKafkaJars, KAFKA_VERSION } from './kafka-jars.js';
 import { describePartitions, type PartitionMetadata } from './kafka-metadata.js';
 import { startProcess, type SpawnedProcess } from './spawned-process.js';
@@ -91,40 +89,6 @@ function serverProperties(host: string, self: NodePorts, all: readonly NodePorts
   ].join('\n');
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's Uuid prints them. */
-function clusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function formatStorage(java: string, classpath: string, properties: string, id: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const format = spawn(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', properties], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    format.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    format.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    format.on('error', reject);
-    format.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`kafka storage format failed (${code}): ${output}`)),
-    );
-  });
-}
-
 /**
  * Three real Apache Kafka brokers (KRaft, each broker and controller) in child JVMs on
  * loopback, replication 3 and min.insync.replicas 2, for fault tests: any broker can be killed,
@@ -135,13 +99,13 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
   const host = options.host ?? '127.0.0.1';
   const libs = await ensureKafkaJars(options.version ?? KAFKA_VERSION);
   const classpath = `${libs}/*`;
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const java = javaCommand();
   const heap = options.heapMb ?? 320;
   const root = mkdtempSync(join(tmpdir(), 'sitrep-kafka-cluster-'));
   const ports: NodePorts[] = [];
   for (const nodeId of NODE_IDS)
     ports.push({ nodeId, port: await freePort(host), controllerPort: await freePort(host) });
-  const id = clusterId();
+  const id = kafkaClusterId();
 
   const nodes: ClusterNode[] = [];
   try {
@@ -150,26 +114,14 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
       mkdirSync(dir, { recursive: true });
       const properties = join(dir, 'server.properties');
       writeFileSync(properties, serverProperties(host, self, ports, join(dir, 'data')));
-      await formatStorage(java, classpath, properties, id);
+      await formatKafkaStorage(classpath, ['-t', id, '-c', properties]);
       nodes.push(
         new ClusterNode({
           nodeId: self.nodeId,
           host,
           port: self.port,
           logFile: join(dir, 'broker.log'),
-          args: [
-            `-Xms${Math.min(128, heap)}m`,
-            `-Xmx${heap}m`,
-            '-XX:+UseSerialGC',
-            '-XX:TieredStopAtLevel=1',
-            '-Djava.awt.headless=true',
-            '-Dorg.slf4j.simpleLogger.defaultLogLevel=info',
-            '-Dorg.slf4j.simpleLogger.showDateTime=true',
-            '-cp',
-            classpath,
-            'kafka.Kafka',
-            properties,
-          ],
+          args: kafkaServerArgs(classpath, properties, heap, 128),
           java,
           root,
           startTimeoutMs: options.startTimeoutMs ?? 120_000,
