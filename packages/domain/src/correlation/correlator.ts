@@ -62,16 +62,24 @@ const earlier = (a: Date, b: Date): Date => (a < b ? a : b);
  * incidents and the same event ids. Feed records with applyAlert/applyChange; call tick(now) to
  * let quiet periods end when no record arrives (the service ticks with its clock).
  */
+export interface CorrelatorOptions {
+  /** Keep track of what changes, for changedParts(): a correlator whose state is saved in parts. */
+  readonly trackChanges?: boolean;
+}
+
 export class Correlator {
   private readonly state: CorrelatorState;
 
   constructor(
     private readonly settings: CorrelationSettings,
     snapshot?: CorrelatorSnapshot,
+    options: CorrelatorOptions = {},
   ) {
     this.state = snapshot ? stateFromSnapshot(snapshot) : emptyState();
     this.index = IncidentIndex.build(this.state.incidents.values(), settings.dependencies);
-    this.listingsOf = new GroupListings(this.state.listings, this.state.pending);
+    this.listingsOf = new GroupListings(this.state.listings, this.state.pending, options.trackChanges === true);
+    this.changes =
+      options.trackChanges === true ? { headers: new Set(), slots: new Map(), forgotten: new Map() } : null;
     this.staleDeadlines = new StaleDeadlines(settings.staleAfterMs, (fingerprint) => this.incidentOf(fingerprint));
     this.staleDeadlines.rebuild(this.state.incidents.values());
   }
@@ -95,35 +103,51 @@ export class Correlator {
    * over the parts stored before gives the parts of snapshot(). Always includes the stream part.
    */
   changedParts(): CorrelatorStatePart[] {
+    const changes = this.changes;
+    if (!changes) throw new Error('changedParts() needs a correlator made with trackChanges');
     const parts: CorrelatorStatePart[] = [streamPart(this.state)];
-    for (const incident of this.touchedIncidents) parts.push(incidentPart(incident));
-    for (const { incident, fingerprint } of this.touchedSlots.values()) {
-      parts.push(alertPart(incident.id, fingerprint, incident.alerts.get(fingerprint)));
+    for (const incident of changes.headers) parts.push(incidentPart(incident));
+    for (const [incident, fingerprints] of changes.slots) {
+      for (const fingerprint of fingerprints) {
+        parts.push(alertPart(incident.id, fingerprint, incident.alerts.get(fingerprint)));
+      }
     }
-    for (const [incidentId, fingerprints] of this.forgotten) {
+    for (const [incidentId, fingerprints] of changes.forgotten) {
       parts.push({ kind: 'incident', incidentId, body: null });
       for (const fingerprint of fingerprints) parts.push(alertPart(incidentId, fingerprint, undefined));
     }
     for (const id of this.listingsOf.takeChanged()) parts.push(listingPart(id, this.state.listings.get(id)));
-    this.touchedIncidents.clear();
-    this.touchedSlots.clear();
-    this.forgotten.clear();
+    changes.headers.clear();
+    changes.slots.clear();
+    changes.forgotten.clear();
     return parts;
   }
 
   /** Every part of the state, e.g. to store in parts a state restored from a whole snapshot. */
   allParts(): CorrelatorStatePart[] {
-    this.changedParts();
+    if (this.changes) this.changedParts();
     return allParts(this.state);
   }
 
-  /** What changed since changedParts() was last called: incidents (headers), alert slots, forgotten incidents. */
-  private readonly touchedIncidents = new Set<IncidentState>();
-  private readonly touchedSlots = new Map<string, { readonly incident: IncidentState; readonly fingerprint: string }>();
-  private readonly forgotten = new Map<string, string[]>();
+  /**
+   * What changed since changedParts() was last called (incident headers, alert slots by
+   * incident, forgotten incidents); null unless asked for, so replays and backtests, which never
+   * save parts, do not collect it for every alert they see.
+   */
+  private readonly changes: {
+    readonly headers: Set<IncidentState>;
+    readonly slots: Map<IncidentState, Set<string>>;
+    readonly forgotten: Map<string, string[]>;
+  } | null;
 
   private touchSlot(incident: IncidentState, fingerprint: string): void {
-    this.touchedSlots.set(`${incident.id}\u0000${fingerprint}`, { incident, fingerprint });
+    if (!this.changes) return;
+    let fingerprints = this.changes.slots.get(incident);
+    if (!fingerprints) {
+      fingerprints = new Set();
+      this.changes.slots.set(incident, fingerprints);
+    }
+    fingerprints.add(fingerprint);
   }
 
   private get incidents(): Map<string, IncidentState> {
@@ -589,7 +613,7 @@ export class Correlator {
     data: Extract<IncidentEvent, { type: T }>['data'],
   ): IncidentEvent {
     incident.sequence += 1;
-    this.touchedIncidents.add(incident);
+    this.changes?.headers.add(incident);
     return {
       id: eventId(incident.id, incident.sequence),
       type,
@@ -620,10 +644,9 @@ export class Correlator {
       if ((incident.quietPeriodEndedAt?.getTime() ?? 0) + keep < now) {
         this.incidents.delete(incident.id);
         this.index.remove(incident);
-        this.touchedIncidents.delete(incident);
-        for (const fingerprint of incident.alerts.keys())
-          this.touchedSlots.delete(`${incident.id}\u0000${fingerprint}`);
-        this.forgotten.set(incident.id, [...incident.alerts.keys()]);
+        this.changes?.headers.delete(incident);
+        this.changes?.slots.delete(incident);
+        this.changes?.forgotten.set(incident.id, [...incident.alerts.keys()]);
       }
     }
     for (const [id, change] of this.recentChanges) {

@@ -26,16 +26,20 @@ export class GroupListings {
   constructor(
     private readonly listings: Map<string, Map<string, Date>>,
     private readonly pending: Map<string, PendingListing>,
-  ) {}
+    trackChanges = false,
+  ) {
+    this.changed = trackChanges ? new Set() : null;
+  }
 
   /** Listings rewritten or dropped since the last call, for saving the state in parts. */
   takeChanged(): string[] {
-    const ids = [...this.changed];
-    this.changed.clear();
+    const ids = [...(this.changed ?? [])];
+    this.changed?.clear();
     return ids;
   }
 
-  private readonly changed = new Set<string>();
+  /** Null unless the correlator tracks changes. */
+  private readonly changed: Set<string> | null;
 
   /** Before the alert is applied: notes it, and completes an older notification of its group. */
   note(alert: Alert, key: string): ListingEnd[] {
@@ -99,7 +103,7 @@ export class GroupListings {
     for (const [id, listed] of this.listings) {
       const before = listed.size;
       for (const [fingerprint, startsAt] of listed) if (!stillFiring(fingerprint, startsAt)) listed.delete(fingerprint);
-      if (listed.size !== before) this.changed.add(id);
+      if (listed.size !== before) this.changed?.add(id);
       if (listed.size === 0) this.listings.delete(id);
     }
   }
@@ -113,7 +117,7 @@ export class GroupListings {
   private replace(id: string, listed: ReadonlyMap<string, Date | null>, at: Date): ListingEnd[] {
     const ends: ListingEnd[] = [];
     const previous = this.listings.get(id);
-    this.changed.add(id);
+    this.changed?.add(id);
     for (const [fingerprint, startsAt] of previous ?? []) {
       if (!listed.has(fingerprint)) ends.push({ fingerprint, startsAt, at });
     }

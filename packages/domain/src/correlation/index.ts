@@ -1,4 +1,5 @@
 export { Correlator } from './correlator.js';
+export type { CorrelatorOptions } from './correlator.js';
 export type { CorrelatorIncidentStatus, CorrelatorSnapshot } from './correlator-state.js';
 export { partKey, snapshotFromParts } from './state-parts.js';
 export { rekeyCorrelatorStates } from './rekey.js';

@@ -26,7 +26,7 @@ class PartTable {
   }
 
   restore(settings: CorrelationSettings): Correlator {
-    return new Correlator(settings, snapshotFromParts(this.latest.values()));
+    return new Correlator(settings, snapshotFromParts(this.latest.values()), { trackChanges: true });
   }
 
   get size(): number {
@@ -50,7 +50,7 @@ describe('Correlator state in parts', () => {
     const expected = steps.flatMap((step) => step(reference));
     for (let cut = 0; cut <= steps.length; cut += 1) {
       const table = new PartTable();
-      const before = new Correlator(settings);
+      const before = new Correlator(settings, undefined, { trackChanges: true });
       const head = steps.slice(0, cut).flatMap((step) => {
         const events = step(before);
         table.store(before.changedParts());
@@ -64,7 +64,7 @@ describe('Correlator state in parts', () => {
   });
 
   it('saves only what a step touched: a repeat of a firing alert is the stream part and one alert slot', () => {
-    const correlator = new Correlator(settings);
+    const correlator = new Correlator(settings, undefined, { trackChanges: true });
     for (const input of lbOutageInputs().slice(0, 6)) applyOutageInput(correlator, input);
     correlator.changedParts();
     const spec = { labels: { alertname: 'AuthErrors', service: 'auth', severity: 'page' }, starts: 100 };
@@ -76,7 +76,7 @@ describe('Correlator state in parts', () => {
 
   it('forgets pruned incidents with null parts, so the stored table shrinks with them', () => {
     const short = { ...DEFAULT_CORRELATION_SETTINGS, quietPeriodMs: 0, reopenWindowMs: 60_000 };
-    const correlator = new Correlator(short);
+    const correlator = new Correlator(short, undefined, { trackChanges: true });
     const table = new PartTable();
     const spec = { labels: { alertname: 'Down', service: 'api' }, starts: 1 };
     correlator.applyAlert(firing(spec, 1));
@@ -121,7 +121,7 @@ describe('Correlator state in parts', () => {
             });
           });
           const live = new Correlator(settings);
-          const saved = new Correlator(settings);
+          const saved = new Correlator(settings, undefined, { trackChanges: true });
           const table = new PartTable();
           const cutAt = new Set(cuts.map((cut) => cut % alerts.length));
           let restored = saved;

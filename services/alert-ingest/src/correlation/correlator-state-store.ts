@@ -18,6 +18,9 @@ export const MAX_STATE_BYTES = 16 * 1024 * 1024;
 /** Parts go out in requests of at most this size, so a full save of a big state is never one refused batch. */
 const STATE_REQUEST_BYTES = 1024 * 1024;
 
+/** Restored correlators save their state in parts: they keep track of what changes. */
+const TRACKED = { trackChanges: true } as const;
+
 /** A partition's correlator, restored, and the offset of the next alerts record it has not seen. */
 export interface RestoredPartition {
   readonly correlator: Correlator;
@@ -67,7 +70,7 @@ export class CorrelatorStateStore {
     }
     if (stored.nextOffset !== null) {
       return {
-        correlator: new Correlator(this.settings, snapshotFromParts(stored.parts)),
+        correlator: new Correlator(this.settings, snapshotFromParts(stored.parts), TRACKED),
         nextOffset: stored.nextOffset,
         upgraded: false,
       };
@@ -87,13 +90,13 @@ export class CorrelatorStateStore {
       const read = readCorrelatorState(message);
       if (!read.ok) continue;
       latest = {
-        correlator: new Correlator(this.settings, correlatorSnapshotOf(read.value)),
+        correlator: new Correlator(this.settings, correlatorSnapshotOf(read.value), TRACKED),
         nextOffset: BigInt(read.value.nextOffset),
         upgraded: true,
       };
     }
     if (latest) this.logger.info('correlator state upgraded from a whole snapshot', { partition });
-    return latest ?? { correlator: new Correlator(this.settings), nextOffset: 0n, upgraded: false };
+    return latest ?? { correlator: new Correlator(this.settings, undefined, TRACKED), nextOffset: 0n, upgraded: false };
   }
 
   /** The writes that store what changed in the partition's state since the last save (all of it after an upgrade). */

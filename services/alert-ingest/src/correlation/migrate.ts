@@ -135,7 +135,7 @@ function partitionWrites(
   old: RestoredPartition | undefined,
   position: bigint | undefined,
 ): TopicWrite[] {
-  const correlator = new Correlator(settings, snapshot);
+  const correlator = new Correlator(settings, snapshot, { trackChanges: true });
   const restored: RestoredPartition = { correlator, nextOffset: position ?? 0n, upgraded: true };
   const keep = new Set(correlator.allParts().map(partKey));
   const gone = (old?.correlator.allParts() ?? []).flatMap((part): CorrelatorStatePart[] =>
