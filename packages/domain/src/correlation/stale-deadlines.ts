@@ -57,7 +57,17 @@ export class StaleDeadlines {
       const found = this.current(top);
       if (found) stale.push({ ...found, due: new Date(top.due) });
     }
-    return stale;
+    // Ties by fingerprint: the heap's order among equal deadlines follows insertion, which a
+    // restored or rebuilt heap does not share, and the order decides the events' sequence numbers.
+    return stale.sort(
+      (a, b) =>
+        a.due.getTime() - b.due.getTime() ||
+        (a.slot.alert.fingerprint < b.slot.alert.fingerprint
+          ? -1
+          : a.slot.alert.fingerprint > b.slot.alert.fingerprint
+            ? 1
+            : 0),
+    );
   }
 
   /** Rebuilds from the firing slots: after a restore, and when stale entries pile up. */

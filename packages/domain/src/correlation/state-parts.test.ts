@@ -137,7 +137,8 @@ describe('Correlator state in parts', () => {
           expect(table.size).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 150 },
+      // The seed of a run that found restored stale deadlines tying in another order.
+      { numRuns: 150, seed: -1584024975 },
     );
   });
 });
