@@ -122,6 +122,32 @@ export function describeBusContract(name: string, makeBus: () => Bus): void {
       await waitFor(() => attempts >= 2, { description: 'a second delivery', timeoutMs: 60_000 });
     });
 
+    // A failure the transport deems final (a non-retriable error, a TypeError from a bug, or
+    // kafkajs giving up on finding the group coordinator) must not leave the subscription dead
+    // while the process looks healthy: the batch is delivered again, and later messages too.
+    it('keeps delivering after a handler failure the transport deems final', async () => {
+      const bus = newBus();
+      const topic = uniqueName('contract-final');
+      await bus.start([topicSpec(topic)]);
+      await bus.publish(topic, [{ key: 'k', value: 'first' }]);
+      const seen: string[] = [];
+      const subscription = await bus.subscribe({
+        groupId: uniqueName('group'),
+        topics: [topic],
+        fromBeginning: true,
+        eachMessage: (message) => {
+          seen.push(message.value ?? '');
+          if (seen.length === 1) return Promise.reject(Object.assign(new TypeError('a bug'), { retriable: false }));
+          return Promise.resolve();
+        },
+      });
+      subscriptions.push(subscription);
+      await waitFor(() => seen.length >= 2, { description: 'the batch delivered again', timeoutMs: 60_000 });
+      await bus.publish(topic, [{ key: 'k', value: 'second' }]);
+      await waitFor(() => seen.includes('second'), { description: 'a later message', timeoutMs: 60_000 });
+      expect(seen.slice(0, 2)).toEqual(['first', 'first']);
+    });
+
     it('delivers batches in order and tells the member its partitions before the first batch', async () => {
       const bus = newBus();
       const topic = uniqueName('contract-batch');

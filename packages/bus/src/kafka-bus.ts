@@ -1,8 +1,7 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, Kafka, LogEntry, Producer } from 'kafkajs';
+import type { Admin, Kafka, LogEntry, Producer } from 'kafkajs';
 import type { Logger } from '@sitrep/telemetry';
 import type {
-  BatchPosition,
   Bus,
   BusReadiness,
   IncomingMessage,
@@ -16,7 +15,8 @@ import { BusError } from './bus-error.js';
 import { toBusError } from './kafka-errors.js';
 import { kafkaSecurityConfig, PLAINTEXT, type KafkaSecurity } from './kafka-security.js';
 import { DEFAULT_DURABILITY, ensureTopics, type TopicDurability } from './kafka-topics.js';
-import { readPartitions, toIncoming } from './kafka-read.js';
+import { readPartitions } from './kafka-read.js';
+import { subscribeGroup } from './kafka-subscribe.js';
 import { openKafkaTransactionalWriter } from './kafka-transactions.js';
 import { InFlight, withTimeout } from './timeout.js';
 
@@ -37,8 +37,6 @@ export interface KafkaBusOptions {
 }
 
 const READINESS_CACHE_MS = 2000;
-/** While a batch waits for the assignment hook (restoring state), the member keeps heartbeating. */
-const HEARTBEAT_WHILE_WAITING_MS = 1000;
 
 /**
  * The Kafka adapter. Publishes with acks=all and does NOT use kafkajs' idempotent producer: it
@@ -52,7 +50,7 @@ export class KafkaBus implements Bus {
   private readonly admin: Admin;
   private readonly logger: Logger;
   private readonly inFlight = new InFlight();
-  private readonly consumers = new Set<Consumer>();
+  private readonly subscriptions = new Set<Subscription>();
   private started = false;
   private closing = false;
   private lastReadiness: { at: number; value: BusReadiness } | undefined;
@@ -127,60 +125,12 @@ export class KafkaBus implements Bus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      // A handler that keeps failing (the store or Kafka itself away) must not leave the group
-      // dead: restart, and the uncommitted batch is delivered again.
-      retry: { retries: 5, restartOnFailure: () => Promise.resolve(true) },
-    });
-    // Batches wait until the assignment hook has run for the current generation.
-    let assigned: Promise<void> = Promise.resolve();
-    if (options.onAssignment) {
-      const onAssignment = options.onAssignment;
-      consumer.on(consumer.events.GROUP_JOIN, (event) => {
-        const partitions = Object.entries(event.payload.memberAssignment).flatMap(([topic, numbers]) =>
-          numbers.map((partition) => ({ topic, partition })),
-        );
-        assigned = onAssignment(partitions);
-        // Awaited by the next batch, which then fails and is retried; never an unhandled rejection.
-        assigned.catch((error: unknown) => {
-          this.logger.warn('assignment hook failed; batches will retry', { error: error as Error });
-        });
-      });
-    }
-    const handleBatch =
-      options.eachBatch ??
-      (async (messages: readonly IncomingMessage[], _position: BatchPosition) => {
-        for (const message of messages) await options.eachMessage?.(message);
-      });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
-      await consumer.run({
-        // Handler commits go through a transaction; the member only resolves offsets in memory.
-        autoCommit: options.commits !== 'handler',
-        eachBatch: async (payload) => {
-          await heartbeatUntil(assigned, () => payload.heartbeat());
-          const { batch } = payload;
-          const caughtUp = BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark);
-          await handleBatch(
-            batch.messages.map((message) => toIncoming(batch.topic, batch.partition, message)),
-            { caughtUp },
-          );
-          await payload.heartbeat();
-        },
-      });
-    } catch (error) {
-      await consumer.disconnect().catch(() => undefined);
-      throw toBusError(error, `cannot subscribe group ${options.groupId}`);
-    }
-    this.consumers.add(consumer);
+    const subscription = await subscribeGroup(this.kafka, this.admin, this.logger, options);
+    this.subscriptions.add(subscription);
     return {
       close: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-        if (options.ephemeral) await this.admin.deleteGroups([options.groupId]).catch(() => undefined);
+        this.subscriptions.delete(subscription);
+        await subscription.close();
       },
     };
   }
@@ -270,23 +220,8 @@ export class KafkaBus implements Bus {
   async close(): Promise<void> {
     this.closing = true;
     await this.inFlight.drain();
-    await Promise.allSettled([...this.consumers].map((consumer) => consumer.disconnect()));
-    this.consumers.clear();
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    this.subscriptions.clear();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
-}
-
-/**
- * Waits for `work`, heartbeating meanwhile: a long state restore must not make the coordinator
- * think the member died (which would rebalance, and restart the restore, forever).
- */
-async function heartbeatUntil(work: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
-  const done = work.then(
-    () => true,
-    () => true,
-  );
-  const waited = (): Promise<boolean> =>
-    new Promise((resolve) => setTimeout(() => resolve(false), HEARTBEAT_WHILE_WAITING_MS).unref());
-  while (!(await Promise.race([done, waited()]))) await heartbeat().catch(() => undefined);
-  await work;
 }
