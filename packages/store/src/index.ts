@@ -3,6 +3,9 @@ export type { PostgresStoreOptions } from './postgres-store.js';
 export { SqliteIncidentStore } from './sqlite-store.js';
 export { INCIDENT_ROW_STATUSES, StoreError } from './store.js';
 export type {
+  BatchRead,
+  BatchReadRequest,
+  BatchWrite,
   EntryRow,
   IncidentFilter,
   IncidentPage,
@@ -11,7 +14,9 @@ export type {
   IncidentStore,
   OpenIncidentCount,
   ReportedRow,
+  ReportedTimes,
   StoredEvent,
+  StoredIncidentState,
   WaitingEvents,
   WriteOutcome,
 } from './store.js';

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type RunningPostgres } from '@sitrep/testkit';
+import { expectVersion3Services, version2Store } from './migration-v3.fixture.js';
 import { PostgresIncidentStore } from './postgres-store.js';
 import { describeStoreContract } from './store.contract.js';
 
@@ -27,6 +28,21 @@ describeStoreContract('postgres', async (storage) => {
   const store = new PostgresIncidentStore(server.urlFor(database));
   await store.migrate();
   return store;
+});
+
+it('migrates a version 2 store: its incidents are listed by service and reported as before', async () => {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE store_version2');
+  await admin.end();
+  const client = new pg.Client({ connectionString: server.urlFor('store_version2') });
+  await client.connect();
+  for (const statement of version2Store()) await client.query(statement);
+  await client.end();
+  const store = new PostgresIncidentStore(server.urlFor('store_version2'));
+  await store.migrate();
+  await expectVersion3Services(store);
+  await store.close();
 });
 
 describe('PostgreSQL timeouts', () => {

@@ -10,16 +10,22 @@ import {
   listQuery,
   namesNothing,
   reportedFromRow,
+  reportedTimesFromArray,
   reportQuery,
+  sameServices,
+  serviceParams,
   StaleRow,
   storedCounts,
   waitingFromRow,
   toPage,
   type SqlValue,
 } from './rows.js';
-import { MIGRATIONS, SQL } from './schema.js';
+import { migrationStatements, MIGRATIONS, SQL } from './schema.js';
 import {
   StoreError,
+  type BatchRead,
+  type BatchReadRequest,
+  type BatchWrite,
   type EntryRow,
   type IncidentFilter,
   type IncidentPage,
@@ -27,7 +33,9 @@ import {
   type IncidentStore,
   type OpenIncidentCount,
   type ReportedRow,
+  type ReportedTimes,
   type StoredEvent,
+  type StoredIncidentState,
   type WaitingEvents,
   type WriteOutcome,
 } from './store.js';
@@ -36,6 +44,67 @@ import {
 function numbered(sql: string): string {
   let index = 0;
   return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+/**
+ * Each statement text gets a name, so every connection parses and plans it once (a named
+ * prepared statement) instead of on every call; texts are a fixed set (lists combine filters).
+ */
+const statementNames = new Map<string, { name: string; text: string }>();
+function namedStatement(sql: string): { name: string; text: string } {
+  let named = statementNames.get(sql);
+  if (!named) {
+    named = { name: `sitrep_${statementNames.size}`, text: numbered(sql) };
+    statementNames.set(sql, named);
+  }
+  return named;
+}
+
+const INCIDENT_ARRAY_TYPES = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'text',
+  'bigint',
+];
+const unnestOf = (types: readonly string[]) =>
+  `SELECT * FROM unnest(${types.map((type) => `?::${type}[]`).join(', ')})`;
+
+// A batch writes each table in one statement: its rows as one array per column.
+const BATCH_SQL = {
+  insertEvents: `INSERT INTO incident_events (id, incident_id, sequence, type, occurred_at, payload)
+    ${unnestOf(['text', 'text', 'bigint', 'text', 'bigint', 'text'])} ON CONFLICT (id) DO NOTHING`,
+  upsertIncidents: SQL.upsertIncident.replace(/VALUES \([?, ]+\)/, unnestOf(INCIDENT_ARRAY_TYPES)),
+  deleteServices: 'DELETE FROM incident_services WHERE incident_id = ANY(?::text[])',
+  insertServices: `INSERT INTO incident_services (service, started_at, incident_id)
+    ${unnestOf(['text', 'bigint', 'text'])} ON CONFLICT DO NOTHING`,
+  incidents: `${SQL.selectIncidents} WHERE id = ANY(?::text[])`,
+  // Every event of the incidents named second (or without a row), else those after the applied prefix.
+  events: `SELECT e.id, e.incident_id, e.sequence, e.type, e.occurred_at, e.payload FROM incident_events e
+    LEFT JOIN incidents i ON i.id = e.incident_id
+    WHERE e.incident_id = ANY(?::text[]) AND (e.incident_id = ANY(?::text[]) OR i.id IS NULL OR e.sequence > i.last_sequence)
+    ORDER BY e.incident_id, e.sequence`,
+  entries: `SELECT id, incident_id, kind, at, recorded_at, author, text, escalated_to FROM timeline_entries
+    WHERE incident_id = ANY(?::text[]) ORDER BY incident_id, at, recorded_at, id`,
+  storedEvents: 'SELECT id, incident_id, sequence FROM incident_events WHERE id = ANY(?::text[])',
+} as const;
+
+/** Rows as one array per column, for unnest. */
+function columns(rows: readonly (readonly SqlValue[])[], width: number): SqlValue[][] {
+  const result = Array.from({ length: width }, () => new Array<SqlValue>(rows.length));
+  rows.forEach((row, index) => {
+    for (let column = 0; column < width; column += 1) (result[column] as SqlValue[])[index] = row[column] ?? null;
+  });
+  return result;
 }
 
 // Any constant: serialises migrations across recorder instances starting at once.
@@ -95,21 +164,43 @@ export class PostgresIncidentStore implements IncidentStore {
 
   private async query(
     sql: string,
-    params: readonly SqlValue[] = [],
+    params: readonly (SqlValue | SqlValue[])[] = [],
     client?: pg.PoolClient,
   ): Promise<pg.QueryResult<Record<string, unknown>>> {
     try {
-      return await (client ?? this.pool).query<Record<string, unknown>>(numbered(sql), [...params]);
+      return await (client ?? this.pool).query<Record<string, unknown>>({
+        ...namedStatement(sql),
+        values: [...params],
+      });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === '23505' && /incident_events_incident_id_sequence_key/.test((error as Error).message)) {
-        throw new StoreError('an incident already has a different event with this sequence', 'conflict', {
-          cause: error,
-        });
-      }
-      if (isUnavailable(error)) throw unavailable(error);
-      throw error;
+      throw this.failure(error);
     }
+  }
+
+  /** Rows as arrays in column order: no object per row. */
+  private async queryArrays(sql: string, params: readonly SqlValue[]): Promise<unknown[][]> {
+    try {
+      const result = await this.pool.query<unknown[]>({
+        ...namedStatement(sql),
+        values: [...params],
+        rowMode: 'array',
+      });
+      return result.rows;
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  /** What a failed query means: a sequence conflict, the database unavailable, or the error as it is. */
+  private failure(error: unknown): unknown {
+    const code = (error as { code?: string }).code;
+    if (code === '23505' && /incident_events_incident_id_sequence_key/.test((error as Error).message)) {
+      return new StoreError('an incident already has a different event with this sequence', 'conflict', {
+        cause: error,
+      });
+    }
+    if (isUnavailable(error)) return unavailable(error);
+    return error;
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -126,9 +217,13 @@ export class PostgresIncidentStore implements IncidentStore {
     };
     client.on('error', lost);
     try {
-      await this.query('BEGIN', [], client);
+      await client.query('BEGIN').catch((error: unknown) => {
+        throw this.failure(error);
+      });
       const result = await work(client);
-      await this.query('COMMIT', [], client);
+      await client.query('COMMIT').catch((error: unknown) => {
+        throw this.failure(error);
+      });
       return result;
     } catch (error) {
       // A connection that timed out or failed is dropped (the server rolls back when it goes), not
@@ -155,7 +250,7 @@ export class PostgresIncidentStore implements IncidentStore {
       );
       for (const migration of MIGRATIONS) {
         if (applied.has(migration.version)) continue;
-        for (const statement of migration.statements) await client.query(statement);
+        for (const statement of migrationStatements(migration, 'postgres')) await client.query(statement);
         await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
           migration.version,
           Date.now(),
@@ -171,8 +266,11 @@ export class PostgresIncidentStore implements IncidentStore {
     try {
       return await this.transaction(async (client) => {
         if ((await this.query(insert.sql, insert.params, client)).rowCount === 0) return 'duplicate';
-        if (incident && (await this.query(SQL.upsertIncident, incidentParams(incident), client)).rowCount === 0) {
-          throw new StaleRow();
+        if (incident) {
+          if ((await this.query(SQL.upsertIncident, incidentParams(incident), client)).rowCount === 0) {
+            throw new StaleRow();
+          }
+          await this.writeServices([incident], client);
         }
         return 'stored';
       });
@@ -184,6 +282,62 @@ export class PostgresIncidentStore implements IncidentStore {
 
   recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<WriteOutcome> {
     return this.write({ sql: SQL.insertEvent, params: eventParams(event) }, incident);
+  }
+
+  /** Rewrites the incident_services entries of these rows. */
+  private async writeServices(rows: readonly IncidentRow[], client: pg.PoolClient): Promise<void> {
+    if (rows.length === 0) return;
+    await this.query(BATCH_SQL.deleteServices, [rows.map((row) => row.id)], client);
+    await this.query(BATCH_SQL.insertServices, columns(rows.flatMap(serviceParams), 3), client);
+  }
+
+  async recordBatch(writes: readonly BatchWrite[]): Promise<'stored' | 'stale'> {
+    const events = writes.flatMap((write) => write.events.map(eventParams));
+    const rows = writes.flatMap((write) => (write.incident ? [write.incident] : []));
+    const moved = writes.flatMap(({ incident, previous }) =>
+      incident && (previous === null || !sameServices(previous, incident)) ? [incident] : [],
+    );
+    try {
+      return await this.transaction(async (client) => {
+        // Every event was read as not stored: one that is now was written by someone else.
+        if (events.length > 0) {
+          const inserted = (await this.query(BATCH_SQL.insertEvents, columns(events, 6), client)).rowCount;
+          if (inserted !== events.length) throw new StaleRow();
+        }
+        if (rows.length > 0) {
+          const written = (await this.query(BATCH_SQL.upsertIncidents, columns(rows.map(incidentParams), 14), client))
+            .rowCount;
+          if (written !== rows.length) throw new StaleRow();
+        }
+        await this.writeServices(moved, client);
+        return 'stored' as const;
+      });
+    } catch (error) {
+      if (error instanceof StaleRow) return 'stale';
+      throw error;
+    }
+  }
+
+  async readForBatch(request: BatchReadRequest): Promise<BatchRead> {
+    const ids = [...request.incidentIds];
+    const full = ids.filter((id) => request.full.has(id));
+    const [rows, events, entries, stored] = await Promise.all([
+      this.query(BATCH_SQL.incidents, [ids]),
+      this.query(BATCH_SQL.events, [ids, full]),
+      full.length === 0 ? null : this.query(BATCH_SQL.entries, [full]),
+      request.eventIds.length === 0 ? null : this.query(BATCH_SQL.storedEvents, [[...request.eventIds]]),
+    ]);
+    const byId = new Map(rows.rows.map((row) => [String(row.id), incidentFromRow(row)]));
+    const state = new Map<string, StoredIncidentState & { events: StoredEvent[]; entries: EntryRow[] | null }>(
+      ids.map((id) => [id, { row: byId.get(id) ?? null, events: [], entries: request.full.has(id) ? [] : null }]),
+    );
+    for (const row of events.rows) state.get(String(row.incident_id))?.events.push(eventFromRow(row));
+    for (const row of entries?.rows ?? []) state.get(String(row.incident_id))?.entries?.push(entryFromRow(row));
+    const storedEvents = new Map<string, { incidentId: string; sequence: number }>();
+    for (const row of stored?.rows ?? []) {
+      storedEvents.set(String(row.id), { incidentId: String(row.incident_id), sequence: Number(row.sequence) });
+    }
+    return { incidents: state, storedEvents };
   }
 
   async events(incidentId: string): Promise<StoredEvent[]> {
@@ -199,7 +353,7 @@ export class PostgresIncidentStore implements IncidentStore {
 
   async listIncidents(filter: IncidentFilter): Promise<IncidentPage> {
     if (namesNothing(filter.service)) return { incidents: [], nextCursor: null };
-    const { sql, params } = listQuery(filter, 'strpos');
+    const { sql, params } = listQuery(filter);
     return toPage((await this.query(sql, params)).rows.map(incidentFromRow), filter.limit);
   }
 
@@ -210,6 +364,11 @@ export class PostgresIncidentStore implements IncidentStore {
   async reportedIncidents(range: { since?: Date; until?: Date }): Promise<ReportedRow[]> {
     const { sql, params } = reportQuery(range);
     return (await this.query(sql, params)).rows.map(reportedFromRow);
+  }
+
+  async reportedTimes(range: { since?: Date; until?: Date }): Promise<ReportedTimes[]> {
+    const { sql, params } = reportQuery(range, SQL.selectReportTimes);
+    return (await this.queryArrays(sql, params)).map(reportedTimesFromArray);
   }
 
   async openIncidentCounts(): Promise<OpenIncidentCount[]> {

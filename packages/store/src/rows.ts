@@ -5,6 +5,7 @@ import type {
   IncidentRowStatus,
   OpenIncidentCount,
   ReportedRow,
+  ReportedTimes,
   StoredEvent,
   WaitingEvents,
 } from './store.js';
@@ -129,8 +130,33 @@ export function storedCounts(row: Raw | undefined): { events: number; incidents:
   return { events: num(row?.events ?? 0), incidents: num(row?.incidents ?? 0), entries: num(row?.entries ?? 0) };
 }
 
+/** The first name of a services column (",a,b,"), unescaped only when it holds an escape. */
+function firstService(column: string): string {
+  const end = column.indexOf(',', 1);
+  const first = end < 0 ? '' : column.slice(1, end);
+  return first.includes('%') ? unescapeService(first) : first;
+}
+
+const optionalNumber = (value: unknown): number | null => (value === null ? null : Number(value));
+
+/** A row of REPORT_TIME_COLUMNS, read as an array (no object per row, no date). */
+export function reportedTimesFromArray(row: readonly unknown[]): ReportedTimes {
+  return {
+    service: firstService(String(row[0])),
+    severity: String(row[1]),
+    startedAt: Number(row[2]),
+    detectedAt: Number(row[3]),
+    acknowledgedAt: optionalNumber(row[4]),
+    mitigatedAt: optionalNumber(row[5]),
+    resolvedAt: optionalNumber(row[6]),
+  };
+}
+
 /** Incidents that started in [since, until), for a report. */
-export function reportQuery(range: { since?: Date; until?: Date }): { sql: string; params: SqlValue[] } {
+export function reportQuery(
+  range: { since?: Date; until?: Date },
+  select: string = SQL.selectReported,
+): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (range.since) {
@@ -141,7 +167,7 @@ export function reportQuery(range: { since?: Date; until?: Date }): { sql: strin
     where.push('started_at < ?');
     params.push(range.until.getTime());
   }
-  return { sql: `${SQL.selectReported}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
+  return { sql: `${select}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
 }
 
 export function entryFromRow(row: Raw): EntryRow {
@@ -165,45 +191,54 @@ export const namesNothing = (...values: readonly (string | undefined)[]): boolea
   values.some((value) => value?.includes('\u0000') === true);
 
 /**
- * How a database finds a substring, exactly: `instr` (SQLite) or `strpos` (PostgreSQL). Not LIKE,
- * whose `_` and `%` are wildcards (`users_db` would match `users-db`) and which SQLite compares
- * without case.
+ * Newest first by impact start, then id: a stable order for cursor paging. A service filter reads
+ * incident_services (service, started_at, incident_id), whose start and id are the row's.
  */
-export type SubstringFunction = 'instr' | 'strpos';
-
-/** Newest first by impact start, then id: a stable order for cursor paging. */
-export function listQuery(filter: IncidentFilter, substring: SubstringFunction): { sql: string; params: SqlValue[] } {
+export function listQuery(filter: IncidentFilter): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
+  const byService = filter.service !== undefined && filter.service !== '';
+  const [row, start, id] = byService ? ['i.', 's.started_at', 's.incident_id'] : ['', 'started_at', 'id'];
+  if (byService) {
+    where.push('s.service = ?');
+    params.push(filter.service ?? '');
+  }
   if (filter.status) {
-    where.push('status = ?');
+    where.push(`${row}status = ?`);
     params.push(filter.status);
   }
-  if (filter.service) {
-    where.push(`${substring}(services, ?) > 0`);
-    params.push(servicesColumn([filter.service]));
-  }
   if (filter.severity) {
-    where.push('severity = ?');
+    where.push(`${row}severity = ?`);
     params.push(filter.severity);
   }
   if (filter.since) {
-    where.push('started_at >= ?');
+    where.push(`${start} >= ?`);
     params.push(filter.since.getTime());
   }
   if (filter.until) {
-    where.push('started_at < ?');
+    where.push(`${start} < ?`);
     params.push(filter.until.getTime());
   }
   if (filter.cursor) {
-    const [startedAt, id] = decodeCursor(filter.cursor);
-    where.push('(started_at < ? OR (started_at = ? AND id < ?))');
-    params.push(startedAt, startedAt, id);
+    const [startedAt, cursorId] = decodeCursor(filter.cursor);
+    where.push(`(${start} < ? OR (${start} = ? AND ${id} < ?))`);
+    params.push(startedAt, startedAt, cursorId);
   }
-  const sql = `${SQL.selectIncidents} ${where.length > 0 ? `WHERE ${where.join(' AND ')} ` : ''}ORDER BY started_at DESC, id DESC LIMIT ?`;
+  const select = byService ? SQL.selectIncidentsOfService : SQL.selectIncidents;
+  const sql = `${select} ${where.length > 0 ? `WHERE ${where.join(' AND ')} ` : ''}ORDER BY ${start} DESC, ${id} DESC LIMIT ?`;
   params.push(filter.limit + 1);
   return { sql, params };
 }
+
+/** Whether two rows of an incident have the same incident_services entries. */
+export const sameServices = (a: IncidentRow, b: IncidentRow): boolean =>
+  a.startedAt.getTime() === b.startedAt.getTime() &&
+  a.services.length === b.services.length &&
+  a.services.every((service, index) => service === b.services[index]);
+
+/** The (service, started_at, incident_id) entries of a row, for incident_services. */
+export const serviceParams = (row: IncidentRow): SqlValue[][] =>
+  [...new Set(row.services)].map((service) => [service, row.startedAt.getTime(), row.id]);
 
 /**
  * `<impact start, epoch ms>.<id, base64url UTF-8>`: a position in the list order. Any string of

@@ -1,9 +1,18 @@
 /**
  * Versioned migrations, one list for both databases: times are epoch milliseconds (BIGINT) and
- * documents JSON text, so the same statements run on SQLite and PostgreSQL. Append only: an
- * applied migration never changes.
+ * documents JSON text, so the same statements run on SQLite and PostgreSQL (a migration's
+ * `sqlite` and `postgres` lists hold what they spell differently). Append only: an applied
+ * migration never changes.
  */
-export const MIGRATIONS: readonly { readonly version: number; readonly statements: readonly string[] }[] = [
+export interface Migration {
+  readonly version: number;
+  readonly statements: readonly string[];
+  /** Run after `statements`, on that database only: what the two spell differently. */
+  readonly sqlite?: readonly string[];
+  readonly postgres?: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     statements: [
@@ -53,15 +62,77 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
       'CREATE INDEX incidents_by_status ON incidents (status, started_at)',
     ],
   },
+  {
+    // A service filter was a substring scan of every row (a rare service walked the whole table
+    // for one page); this table makes it an index range scan, newest first. And a report read
+    // every row through the table: the covering index holds all it reads, so it never leaves it.
+    version: 3,
+    statements: [
+      `CREATE TABLE incident_services (
+        service TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        incident_id TEXT NOT NULL,
+        PRIMARY KEY (service, started_at, incident_id)
+      )`,
+      'CREATE INDEX incident_services_by_incident ON incident_services (incident_id)',
+    ],
+    sqlite: [
+      // Splits ",a,b," into its names (servicesColumn's escaping undone) for the incidents stored already.
+      `WITH RECURSIVE split (id, started_at, rest, service) AS (
+        SELECT id, started_at, substr(services, 2), NULL FROM incidents
+        UNION ALL
+        SELECT id, started_at, substr(rest, instr(rest, ',') + 1), substr(rest, 1, instr(rest, ',') - 1)
+        FROM split WHERE rest <> ''
+      )
+      INSERT OR IGNORE INTO incident_services (service, started_at, incident_id)
+      SELECT replace(replace(service, '%2C', ','), '%25', '%'), started_at, id FROM split
+      WHERE service IS NOT NULL AND service <> ''`,
+      `CREATE INDEX incidents_for_reports ON incidents
+        (started_at, services, severity, detected_at, acknowledged_at, mitigated_at, resolved_at)`,
+    ],
+    postgres: [
+      `INSERT INTO incident_services (service, started_at, incident_id)
+      SELECT DISTINCT replace(replace(service, '%2C', ','), '%25', '%'), i.started_at, i.id
+      FROM incidents i, unnest(string_to_array(i.services, ',')) AS service WHERE service <> ''`,
+      `CREATE INDEX incidents_for_reports ON incidents (started_at)
+        INCLUDE (services, severity, detected_at, acknowledged_at, mitigated_at, resolved_at)`,
+    ],
+  },
+];
+
+/** The statements of a migration for one database: the shared ones, then its own. */
+export const migrationStatements = (migration: Migration, kind: 'sqlite' | 'postgres'): readonly string[] => [
+  ...migration.statements,
+  ...(migration[kind] ?? []),
 ];
 
 const REPORT_COLUMNS =
   'id, status, services, severity, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, closed_at';
 const INCIDENT_COLUMNS = `${REPORT_COLUMNS}, last_sequence, revision, summary, updated_at`;
 
+/** The incident columns of `incidents i`, for a join. */
+export const INCIDENT_COLUMNS_OF_I = INCIDENT_COLUMNS.split(', ')
+  .map((column) => `i.${column}`)
+  .join(', ');
+
+/** In this order: what reportedTimes reads, all of it in the incidents_for_reports index. */
+export const REPORT_TIME_COLUMNS =
+  'services, severity, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at';
+
 export const SQL = {
   selectIncidents: `SELECT ${INCIDENT_COLUMNS} FROM incidents`,
   selectReported: `SELECT ${REPORT_COLUMNS} FROM incidents`,
+  selectReportTimes: `SELECT ${REPORT_TIME_COLUMNS} FROM incidents`,
+  // A list filtered by service walks that service's entries newest first.
+  selectIncidentsOfService: `SELECT ${INCIDENT_COLUMNS_OF_I} FROM incident_services s
+    JOIN incidents i ON i.id = s.incident_id`,
+  deleteServices: 'DELETE FROM incident_services WHERE incident_id = ?',
+  insertService: `INSERT INTO incident_services (service, started_at, incident_id) VALUES (?, ?, ?)
+    ON CONFLICT DO NOTHING`,
+  eventById: 'SELECT incident_id, sequence FROM incident_events WHERE id = ?',
+  // The events of an incident after its applied prefix: waiting for one before them.
+  eventsAfter: `SELECT id, incident_id, sequence, type, occurred_at, payload FROM incident_events
+    WHERE incident_id = ? AND sequence > ? ORDER BY sequence`,
   insertEvent: `INSERT INTO incident_events (id, incident_id, sequence, type, occurred_at, payload)
     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   // The WHERE makes it a compare-and-set on the revision: 0 rows changed means someone else wrote.

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   countOpen,
   entryFromRow,
@@ -12,15 +12,21 @@ import {
   listQuery,
   namesNothing,
   reportedFromRow,
+  reportedTimesFromArray,
   reportQuery,
+  sameServices,
+  serviceParams,
   StaleRow,
   storedCounts,
   waitingFromRow,
   toPage,
 } from './rows.js';
-import { MIGRATIONS, SQL } from './schema.js';
+import { migrationStatements, MIGRATIONS, SQL } from './schema.js';
 import {
   StoreError,
+  type BatchRead,
+  type BatchReadRequest,
+  type BatchWrite,
   type EntryRow,
   type IncidentFilter,
   type IncidentPage,
@@ -28,7 +34,9 @@ import {
   type IncidentStore,
   type OpenIncidentCount,
   type ReportedRow,
+  type ReportedTimes,
   type StoredEvent,
+  type StoredIncidentState,
   type WaitingEvents,
   type WriteOutcome,
 } from './store.js';
@@ -39,11 +47,22 @@ type Row = Record<string, unknown>;
 export class SqliteIncidentStore implements IncidentStore {
   readonly kind = 'sqlite';
   private readonly db: DatabaseSync;
+  /** Compiled once per statement text: compiling costs more than running most of them. */
+  private readonly statements = new Map<string, StatementSync>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+  }
+
+  private prepared(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   migrate(): Promise<void> {
@@ -56,7 +75,7 @@ export class SqliteIncidentStore implements IncidentStore {
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       this.transaction(() => {
-        for (const statement of migration.statements) this.db.exec(statement);
+        for (const statement of migrationStatements(migration, 'sqlite')) this.db.exec(statement);
         this.db
           .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
           .run(migration.version, Date.now());
@@ -77,11 +96,20 @@ export class SqliteIncidentStore implements IncidentStore {
     }
   }
 
-  /** Writes the row unless it is stale; throws StaleRow to roll the transaction back. */
-  private writeIncident(incident: IncidentRow | null): void {
-    if (incident && Number(this.db.prepare(SQL.upsertIncident).run(...incidentParams(incident)).changes) === 0) {
+  /**
+   * Writes the row unless it is stale; throws StaleRow to roll the transaction back. The
+   * incident's services entries are rewritten unless `previous` (the stored row, as the revision
+   * check proves) had the same services and start.
+   */
+  private writeIncident(incident: IncidentRow | null, previous?: IncidentRow | null): void {
+    if (!incident) return;
+    if (Number(this.prepared(SQL.upsertIncident).run(...incidentParams(incident)).changes) === 0) {
       throw new StaleRow();
     }
+    if (previous !== undefined && previous !== null && sameServices(previous, incident)) return;
+    this.prepared(SQL.deleteServices).run(incident.id);
+    const insert = this.prepared(SQL.insertService);
+    for (const params of serviceParams(incident)) insert.run(...params);
   }
 
   private write(work: () => WriteOutcome): Promise<WriteOutcome> {
@@ -100,28 +128,66 @@ export class SqliteIncidentStore implements IncidentStore {
 
   recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<WriteOutcome> {
     return this.write(() => {
-      if (Number(this.db.prepare(SQL.insertEvent).run(...eventParams(event)).changes) === 0) return 'duplicate';
+      if (Number(this.prepared(SQL.insertEvent).run(...eventParams(event)).changes) === 0) return 'duplicate';
       this.writeIncident(incident);
       return 'stored';
     });
   }
 
+  async recordBatch(writes: readonly BatchWrite[]): Promise<'stored' | 'stale'> {
+    const outcome = await this.write(() => {
+      const insert = this.prepared(SQL.insertEvent);
+      for (const { events, incident, previous } of writes) {
+        // Every event was read as not stored: one that is now was written by someone else.
+        for (const event of events) if (Number(insert.run(...eventParams(event)).changes) === 0) throw new StaleRow();
+        this.writeIncident(incident, previous);
+      }
+      return 'stored';
+    });
+    return outcome === 'stale' ? 'stale' : 'stored';
+  }
+
+  readForBatch(request: BatchReadRequest): Promise<BatchRead> {
+    const incidents = new Map<string, StoredIncidentState>();
+    const incident = this.prepared(SQL.incident);
+    for (const id of request.incidentIds) {
+      const found = incident.get(id) as Row | undefined;
+      const row = found ? incidentFromRow(found) : null;
+      const full = request.full.has(id);
+      const events = (
+        full || !row ? this.prepared(SQL.events).all(id) : this.prepared(SQL.eventsAfter).all(id, row.lastSequence)
+      ) as Row[];
+      incidents.set(id, {
+        row,
+        events: events.map(eventFromRow),
+        entries: full ? (this.prepared(SQL.entries).all(id) as Row[]).map(entryFromRow) : null,
+      });
+    }
+    const storedEvents = new Map<string, { incidentId: string; sequence: number }>();
+    const byId = this.prepared(SQL.eventById);
+    for (const id of request.eventIds) {
+      const found = byId.get(id) as Row | undefined;
+      if (found) storedEvents.set(id, { incidentId: String(found.incident_id), sequence: Number(found.sequence) });
+    }
+    return Promise.resolve({ incidents, storedEvents });
+  }
+
   events(incidentId: string): Promise<StoredEvent[]> {
     if (namesNothing(incidentId)) return Promise.resolve([]);
-    return Promise.resolve((this.db.prepare(SQL.events).all(incidentId) as Row[]).map(eventFromRow));
+    return Promise.resolve((this.prepared(SQL.events).all(incidentId) as Row[]).map(eventFromRow));
   }
 
   incident(id: string): Promise<IncidentRow | null> {
     if (namesNothing(id)) return Promise.resolve(null);
-    const row = this.db.prepare(SQL.incident).get(id) as Row | undefined;
+    const row = this.prepared(SQL.incident).get(id) as Row | undefined;
     return Promise.resolve(row ? incidentFromRow(row) : null);
   }
 
   listIncidents(filter: IncidentFilter): Promise<IncidentPage> {
     try {
       if (namesNothing(filter.service)) return Promise.resolve({ incidents: [], nextCursor: null });
-      const { sql, params } = listQuery(filter, 'instr');
-      const rows = (this.db.prepare(sql).all(...params) as Row[]).map(incidentFromRow);
+      const { sql, params } = listQuery(filter);
+      const rows = (this.prepared(sql).all(...params) as Row[]).map(incidentFromRow);
       return Promise.resolve(toPage(rows, filter.limit));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -130,7 +196,7 @@ export class SqliteIncidentStore implements IncidentStore {
 
   addEntry(entry: EntryRow, incident: IncidentRow | null): Promise<WriteOutcome> {
     return this.write(() => {
-      if (Number(this.db.prepare(SQL.insertEntry).run(...entryParams(entry)).changes) === 0) return 'duplicate';
+      if (Number(this.prepared(SQL.insertEntry).run(...entryParams(entry)).changes) === 0) return 'duplicate';
       this.writeIncident(incident);
       return 'stored';
     });
@@ -138,33 +204,41 @@ export class SqliteIncidentStore implements IncidentStore {
 
   entries(incidentId: string): Promise<EntryRow[]> {
     if (namesNothing(incidentId)) return Promise.resolve([]);
-    return Promise.resolve((this.db.prepare(SQL.entries).all(incidentId) as Row[]).map(entryFromRow));
+    return Promise.resolve((this.prepared(SQL.entries).all(incidentId) as Row[]).map(entryFromRow));
   }
 
   entry(id: string): Promise<EntryRow | null> {
     if (namesNothing(id)) return Promise.resolve(null);
-    const row = this.db.prepare(SQL.entry).get(id) as Row | undefined;
+    const row = this.prepared(SQL.entry).get(id) as Row | undefined;
     return Promise.resolve(row ? entryFromRow(row) : null);
   }
 
   reportedIncidents(range: { since?: Date; until?: Date }): Promise<ReportedRow[]> {
     const { sql, params } = reportQuery(range);
-    return Promise.resolve((this.db.prepare(sql).all(...params) as Row[]).map(reportedFromRow));
+    return Promise.resolve((this.prepared(sql).all(...params) as Row[]).map(reportedFromRow));
+  }
+
+  reportedTimes(range: { since?: Date; until?: Date }): Promise<ReportedTimes[]> {
+    const { sql, params } = reportQuery(range, SQL.selectReportTimes);
+    const statement = this.db.prepare(sql);
+    statement.setReturnArrays(true);
+    return Promise.resolve((statement.all(...params) as unknown as unknown[][]).map(reportedTimesFromArray));
   }
 
   openIncidentCounts(): Promise<OpenIncidentCount[]> {
-    return Promise.resolve(countOpen(this.db.prepare(SQL.openIncidents).all() as Row[]));
+    return Promise.resolve(countOpen(this.prepared(SQL.openIncidents).all() as Row[]));
   }
 
   waitingEvents(): Promise<WaitingEvents> {
-    return Promise.resolve(waitingFromRow(this.db.prepare(SQL.waitingEvents).get() as Row | undefined));
+    return Promise.resolve(waitingFromRow(this.prepared(SQL.waitingEvents).get() as Row | undefined));
   }
 
   counts(): Promise<{ events: number; incidents: number; entries: number }> {
-    return Promise.resolve(storedCounts(this.db.prepare(SQL.counts).get() as Row | undefined));
+    return Promise.resolve(storedCounts(this.prepared(SQL.counts).get() as Row | undefined));
   }
 
   close(): Promise<void> {
+    this.statements.clear();
     this.db.close();
     return Promise.resolve();
   }

@@ -310,6 +310,135 @@ export function describeStoreContract(name: string, open: (storage: string) => P
       expect(await store.counts()).toEqual({ events: 4, incidents: 4, entries: 1 });
     });
 
+    it('gives reports only what they read of each incident, as epoch milliseconds', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('a', 1), row('a', 0, { acknowledgedAt: at(2), mitigatedAt: at(3) }));
+      await store.recordEvent(event('b', 1), row('b', 10, { services: ['pay,ments', 'db'], severity: 'warning' }));
+      await store.recordEvent(event('c', 1), row('c', 20, { services: ['50%'], resolvedAt: at(25) }));
+      await store.recordEvent(event('d', 1), row('d', 30));
+      const times = await store.reportedTimes({ since: at(0), until: at(30) });
+      const rows = await store.reportedIncidents({ since: at(0), until: at(30) });
+      const epoch = (date: Date | null) => date?.getTime() ?? null;
+      const expected = rows.map((reported) => ({
+        service: reported.services[0],
+        severity: reported.severity,
+        startedAt: reported.startedAt.getTime(),
+        detectedAt: reported.detectedAt.getTime(),
+        acknowledgedAt: epoch(reported.acknowledgedAt),
+        mitigatedAt: epoch(reported.mitigatedAt),
+        resolvedAt: epoch(reported.resolvedAt),
+      }));
+      const order = <T extends { startedAt: number }>(list: readonly T[]): T[] =>
+        [...list].sort((x, y) => x.startedAt - y.startedAt);
+      expect(order(times)).toEqual(order(expected));
+      expect(order(times).map((reported) => reported.service)).toEqual(['auth-lb', 'pay,ments', '50%']);
+      expect(await store.reportedTimes({})).toHaveLength(4);
+    });
+
+    it('lists by service where a row moved: under its new services and start, not its old ones', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('a', 1), row('a', 0, { services: ['auth'] }));
+      await store.recordEvent(event('b', 1), row('b', 5, { services: ['auth'] }));
+      await store.recordEvent(event('a', 2), row('a', 10, { services: ['auth', 'db'], lastSequence: 2, revision: 2 }));
+      const ids = async (filter: Omit<Parameters<IncidentStore['listIncidents']>[0], 'limit'>) =>
+        (await store.listIncidents({ limit: 10, ...filter })).incidents.map((incident) => incident.id);
+      expect(await ids({ service: 'auth' })).toEqual(['a', 'b']);
+      expect(await ids({ service: 'db' })).toEqual(['a']);
+      expect(await ids({ service: 'auth', until: at(6) })).toEqual(['b']);
+      const first = await store.listIncidents({ limit: 1, service: 'auth' });
+      expect(await ids({ service: 'auth', cursor: first.nextCursor ?? '' })).toEqual(['b']);
+      await store.addEntry(entry('n1', 'a', 11), row('a', 3, { services: ['db'], lastSequence: 2, revision: 3 }));
+      expect(await ids({ service: 'auth' })).toEqual(['b']);
+      expect(await ids({ service: 'db', since: at(3), until: at(4) })).toEqual(['a']);
+    });
+
+    it('records a batch of events and rows in one transaction', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('a', 1), row('a', 0));
+      const a = row('a', 0, { lastSequence: 3, revision: 2, services: ['auth', 'db'] });
+      const b = row('b', 4, { services: ['pay'] });
+      expect(
+        await store.recordBatch([
+          { events: [event('a', 2), event('a', 3)], incident: a, previous: row('a', 0) },
+          { events: [event('b', 1)], incident: b, previous: null },
+          { events: [event('c', 2)], incident: null, previous: null },
+        ]),
+      ).toBe('stored');
+      expect(await store.incident('a')).toEqual(a);
+      expect(await store.incident('b')).toEqual(b);
+      expect(await store.incident('c')).toBeNull();
+      expect((await store.events('a')).map((stored) => stored.sequence)).toEqual([1, 2, 3]);
+      expect((await store.events('c')).map((stored) => stored.sequence)).toEqual([2]);
+      expect((await store.listIncidents({ limit: 5, service: 'db' })).incidents.map((found) => found.id)).toEqual([
+        'a',
+      ]);
+      expect((await store.listIncidents({ limit: 5, service: 'pay' })).incidents.map((found) => found.id)).toEqual([
+        'b',
+      ]);
+    });
+
+    it('writes nothing of a batch when any row is stale, or an event was stored meanwhile', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('a', 1), row('a', 0));
+      await store.recordEvent(event('b', 1), row('b', 0, { revision: 2 }));
+      const batch = (bRevision: number) => [
+        { events: [event('a', 2)], incident: row('a', 0, { lastSequence: 2, revision: 2 }), previous: row('a', 0) },
+        {
+          events: [event('b', 2)],
+          incident: row('b', 0, { lastSequence: 2, revision: bRevision }),
+          previous: row('b', 0, { revision: bRevision - 1 }),
+        },
+      ];
+      expect(await store.recordBatch(batch(2))).toBe('stale');
+      expect(await store.counts()).toMatchObject({ events: 2 });
+      expect(await store.incident('a')).toEqual(row('a', 0));
+      await store.recordEvent(event('b', 2), null);
+      expect(await store.recordBatch(batch(3))).toBe('stale');
+      expect(await store.counts()).toMatchObject({ events: 3 });
+      expect(await store.incident('b')).toEqual(row('b', 0, { revision: 2 }));
+    });
+
+    it('refuses a batch whose event claims a sequence taken by another id, and writes nothing of it', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('a', 1), row('a', 0));
+      await expect(
+        store.recordBatch([
+          { events: [event('b', 1)], incident: row('b', 0), previous: null },
+          { events: [event('a', 1, 'other-id')], incident: null, previous: null },
+        ]),
+      ).rejects.toMatchObject({ code: 'conflict' });
+      expect(await store.counts()).toMatchObject({ events: 1, incidents: 1 });
+    });
+
+    it('reads what a batch touches: rows, waiting or all events, entries, and which events are stored', async () => {
+      const { store } = await fresh();
+      await store.recordEvent(event('a', 1), row('a', 0));
+      await store.recordEvent(event('a', 2), row('a', 0, { lastSequence: 2, revision: 2 }));
+      await store.recordEvent(event('a', 4), null);
+      await store.recordEvent(event('b', 3), null);
+      await store.addEntry(entry('n1', 'a', 2), null);
+      await store.addEntry(entry('n2', 'b', 2), null);
+      const read = await store.readForBatch({
+        incidentIds: ['a', 'b', 'c'],
+        full: new Set(['b']),
+        eventIds: ['a-e2', 'a-e4', 'b-e3', 'a-e9'],
+      });
+      const a = read.incidents.get('a');
+      expect(a?.row).toEqual(row('a', 0, { lastSequence: 2, revision: 2 }));
+      expect(a?.events).toEqual([event('a', 4)]);
+      expect(a?.entries).toBeNull();
+      expect(read.incidents.get('b')).toEqual({ row: null, events: [event('b', 3)], entries: [entry('n2', 'b', 2)] });
+      expect(read.incidents.get('c')).toEqual({ row: null, events: [], entries: null });
+      expect(Object.fromEntries(read.storedEvents)).toEqual({
+        'a-e2': { incidentId: 'a', sequence: 2 },
+        'a-e4': { incidentId: 'a', sequence: 4 },
+        'b-e3': { incidentId: 'b', sequence: 3 },
+      });
+      const full = await store.readForBatch({ incidentIds: ['a'], full: new Set(['a']), eventIds: [] });
+      expect(full.incidents.get('a')?.events.map((stored) => stored.sequence)).toEqual([1, 2, 4]);
+      expect(full.incidents.get('a')?.entries).toEqual([entry('n1', 'a', 2)]);
+    });
+
     it('counts events stored but not applied, and says since when the oldest waits', async () => {
       const { store } = await fresh();
       expect(await store.waitingEvents()).toEqual({ count: 0, oldestOccurredAt: null });

@@ -43,6 +43,57 @@ export interface IncidentRow {
 /** What a report needs of each incident, without the summary document. */
 export type ReportedRow = Omit<IncidentRow, 'summary' | 'lastSequence' | 'revision' | 'updatedAt'>;
 
+/**
+ * What a reliability report reads of each incident, as epoch milliseconds: a report over 100,000
+ * incidents would otherwise build half a million dates only to subtract them.
+ */
+export interface ReportedTimes {
+  /** The incident's first service (where it was opened): a report counts it there. */
+  readonly service: string;
+  readonly severity: string;
+  readonly startedAt: number;
+  readonly detectedAt: number;
+  readonly acknowledgedAt: number | null;
+  readonly mitigatedAt: number | null;
+  readonly resolvedAt: number | null;
+}
+
+/** What a batch of events needs to know of the incidents it touches, read at once. */
+export interface BatchReadRequest {
+  readonly incidentIds: readonly string[];
+  /** Incidents whose every event and entry is wanted (the recorder holds no fold of them). */
+  readonly full: ReadonlySet<string>;
+  /** The batch's event ids: which of them are stored already. */
+  readonly eventIds: readonly string[];
+}
+
+export interface StoredIncidentState {
+  readonly row: IncidentRow | null;
+  /**
+   * In sequence order: every stored event of a `full` incident; of the others only those after
+   * the row's last applied sequence (stored, waiting for one before them), or all when no row.
+   */
+  readonly events: StoredEvent[];
+  /** People's entries; null unless `full`. */
+  readonly entries: EntryRow[] | null;
+}
+
+export interface BatchRead {
+  /** One per requested incident. */
+  readonly incidents: ReadonlyMap<string, StoredIncidentState>;
+  /** The requested event ids stored already, with their incident and sequence. */
+  readonly storedEvents: ReadonlyMap<string, { readonly incidentId: string; readonly sequence: number }>;
+}
+
+/** One incident's part of a batch: its new events, and its new row (revision = the stored one + 1). */
+export interface BatchWrite {
+  readonly events: readonly StoredEvent[];
+  /** Null leaves the row as it is (every event waits for one before it). */
+  readonly incident: IncidentRow | null;
+  /** The row as read for this batch (null: none); the new row is written only over exactly it. */
+  readonly previous: IncidentRow | null;
+}
+
 export interface EntryRow {
   readonly id: string;
   readonly incidentId: string;
@@ -98,12 +149,22 @@ export interface IncidentStore {
    * it is: an event kept until the ones before it arrive.
    */
   recordEvent(event: StoredEvent, incident: IncidentRow | null): Promise<WriteOutcome>;
+  /**
+   * Stores a batch's events and rows in one transaction (one disk flush): `stale` writes nothing
+   * when any incident row changed since it was read. Throws StoreError `conflict` when an event
+   * claims a sequence its incident has under another id, and writes nothing then either.
+   */
+  recordBatch(writes: readonly BatchWrite[]): Promise<'stored' | 'stale'>;
+  /** What a batch of events touches, in as few round trips as the database allows. */
+  readForBatch(request: BatchReadRequest): Promise<BatchRead>;
   events(incidentId: string): Promise<StoredEvent[]>;
   incident(id: string): Promise<IncidentRow | null>;
   /** Newest first (by impact start). */
   listIncidents(filter: IncidentFilter): Promise<IncidentPage>;
   /** Every incident that started in [since, until), for reports. */
   reportedIncidents(range: { readonly since?: Date; readonly until?: Date }): Promise<ReportedRow[]>;
+  /** The same incidents as reportedIncidents, only what a reliability report reads (a covering index). */
+  reportedTimes(range: { readonly since?: Date; readonly until?: Date }): Promise<ReportedTimes[]>;
   openIncidentCounts(): Promise<OpenIncidentCount[]>;
   /** Events stored but not applied yet: an event before them (or the incident's opening) is missing. */
   waitingEvents(): Promise<WaitingEvents>;
