@@ -12,6 +12,7 @@ case "$command" in
   bench-ingest) exec node bench/ingest/run.ts "$@" ;;
   bench-correlate) exec node --expose-gc bench/correlate/run.ts "$@" ;;
   bench-record) exec node --expose-gc bench/record/run.ts "$@" ;;
+  bench-compare) exec node bench/compare/run.ts "$@" ;;
   demo) exec node --disable-warning=ExperimentalWarning packages/simulator/dist/demo.js "$@" ;;
   *) exec node --disable-warning=ExperimentalWarning packages/cli/bin/sitrep.js "$command" "$@" ;;
 esac

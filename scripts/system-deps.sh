@@ -2,7 +2,8 @@
 # Debian packages the test suites need: a JDK (the Kafka broker), Maven (fetches the broker from
 # Maven Central), Alertmanager (end-to-end tests), Prometheus and promtool (the recorder's impact
 # tests, which backfill series into their own server) and PostgreSQL (the recorder's store tests,
-# which start their own throw-away cluster), python3-venv (the OpenAPI fuzzer's environment).
+# which start their own throw-away cluster), python3-venv (the OpenAPI fuzzer's environment), wrk
+# (the load generator of npm run bench:compare).
 # Installed only when missing.
 set -euo pipefail
 
@@ -22,6 +23,7 @@ python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 # (and the ensurepip it needs) out of python3.
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 # The Kafka TLS tests make their CA and broker certificate with openssl (not in a bare Debian).
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # The web UI's browser tests (test/ui) drive Debian's Chromium with playwright-core; no browser download.

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { uniqueName, waitFor } from '@sitrep/testkit';
 import type { Bus, IncomingMessage, Subscription } from './bus.js';
+import { publishContract } from './publish.contract.js';
 
 /**
  * The behaviour every Bus adapter must share; run against the embedded transport and real Kafka.
@@ -35,6 +36,8 @@ export function describeBusContract(name: string, makeBus: () => Bus): void {
       await Promise.allSettled(subscriptions.splice(0).map((subscription) => subscription.close()));
       await Promise.allSettled(open.splice(0).map((bus) => bus.close()));
     });
+
+    publishContract(newBus);
 
     it('creates topics idempotently and reports ready', async () => {
       const bus = newBus();

@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Kafka, LogEntry, Producer } from 'kafkajs';
+import type { Admin, Kafka, LogEntry, Message, Producer } from 'kafkajs';
 import type { Logger } from '@sitrep/telemetry';
 import type {
   Bus,
@@ -18,6 +18,7 @@ import { DEFAULT_DURABILITY, ensureTopics, type TopicDurability } from './kafka-
 import { readPartitions } from './kafka-read.js';
 import { subscribeGroup } from './kafka-subscribe.js';
 import { openKafkaTransactionalWriter } from './kafka-transactions.js';
+import { ProduceCoalescer } from './produce-coalescer.js';
 import { InFlight, withTimeout } from './timeout.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
@@ -34,6 +35,25 @@ export interface KafkaBusOptions {
   /** What start() creates topics with and requires of existing ones. */
   readonly durability?: TopicDurability;
   readonly logger: Logger;
+  /**
+   * Concurrent publishes to a topic share produce requests (see ProduceCoalescer): this many in
+   * flight per topic at most (default 2), each of at most `coalesceBytes` of records (default
+   * 256 KiB, under Kafka's default max.message.bytes of 1 MiB; a larger publish goes alone).
+   */
+  readonly maxInFlightPerTopic?: number;
+  readonly coalesceBytes?: number;
+}
+
+const DEFAULT_IN_FLIGHT_PER_TOPIC = 2;
+const DEFAULT_COALESCE_BYTES = 256 * 1024;
+
+/** A record's bytes as the coalescer counts them against coalesceBytes: key, value and headers. */
+function messageBytes(message: OutgoingMessageTo): number {
+  let bytes = 32 + Buffer.byteLength(message.key) + (message.value === null ? 0 : Buffer.byteLength(message.value));
+  if (message.headers) {
+    for (const name in message.headers) bytes += 10 + name.length + Buffer.byteLength(message.headers[name] ?? '');
+  }
+  return bytes;
 }
 
 const READINESS_CACHE_MS = 2000;
@@ -51,6 +71,7 @@ export class KafkaBus implements Bus {
   private readonly logger: Logger;
   private readonly inFlight = new InFlight();
   private readonly subscriptions = new Set<Subscription>();
+  private readonly coalescers = new Map<string, ProduceCoalescer<Message>>();
   private started = false;
   private closing = false;
   private lastReadiness: { at: number; value: BusReadiness } | undefined;
@@ -98,19 +119,17 @@ export class KafkaBus implements Bus {
     if (this.closing) return Promise.reject(new BusError('the bus is closing', 'closed', true));
     if (!this.started) return Promise.reject(new BusError('not connected to Kafka yet', 'not_ready', true));
     if (messages.length === 0) return Promise.resolve();
-    const send = this.producer
-      .send({
-        topic,
-        acks: -1,
-        timeout: this.options.requestTimeoutMs ?? 10000,
-        messages: messages.map((message) => ({
-          key: message.key,
-          value: message.value,
-          headers: { ...message.headers },
-          ...(message.partition === undefined ? {} : { partition: message.partition }),
-        })),
-      })
-      .then(() => undefined);
+    let bytes = 0;
+    const records = messages.map((message): Message => {
+      bytes += messageBytes(message);
+      return {
+        key: message.key,
+        value: message.value,
+        headers: { ...message.headers },
+        ...(message.partition === undefined ? {} : { partition: message.partition }),
+      };
+    });
+    const send = this.coalescer(topic).publish(records, bytes);
     // A send that outlives the timeout may still land; the caller's retry then makes a duplicate,
     // which consumers drop by id. Losing an alert would be worse than repeating one.
     return this.inFlight.track(
@@ -122,6 +141,23 @@ export class KafkaBus implements Bus {
         throw toBusError(error, `publish to ${topic} failed`);
       }),
     );
+  }
+
+  /** One per topic: a produce request that fails (an unknown topic) fails only its topic's callers. */
+  private coalescer(topic: string): ProduceCoalescer<Message> {
+    let coalescer = this.coalescers.get(topic);
+    if (!coalescer) {
+      coalescer = new ProduceCoalescer<Message>({
+        send: (records) =>
+          this.producer
+            .send({ topic, acks: -1, timeout: this.options.requestTimeoutMs ?? 10000, messages: [...records] })
+            .then(() => undefined),
+        maxInFlight: this.options.maxInFlightPerTopic ?? DEFAULT_IN_FLIGHT_PER_TOPIC,
+        maxBytes: this.options.coalesceBytes ?? DEFAULT_COALESCE_BYTES,
+      });
+      this.coalescers.set(topic, coalescer);
+    }
+    return coalescer;
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

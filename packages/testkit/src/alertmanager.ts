@@ -7,6 +7,8 @@ import { startProcess, type SpawnedProcess } from './spawned-process.js';
 export interface RunningAlertmanager {
   readonly url: string;
   readonly logFile: string;
+  /** Its process id (benchmarks read its CPU time from /proc). */
+  readonly pid: number;
   /** Posts alerts through Alertmanager's own API v2, as Prometheus does. */
   postAlerts(alerts: readonly AlertmanagerApiAlert[]): Promise<void>;
   /** Alertmanager's own /metrics, for asserting on its notification counters. */
@@ -27,7 +29,10 @@ export interface AlertmanagerApiAlert {
  * clustering off, on a free loopback port; a watchdog kills it (and removes its directory) if
  * this process dies first.
  */
-export async function startAlertmanager(configYaml: string): Promise<RunningAlertmanager> {
+export async function startAlertmanager(
+  configYaml: string,
+  options: { readonly logLevel?: 'debug' | 'info' | 'warn' } = {},
+): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-alertmanager-'));
   const configFile = join(dir, 'alertmanager.yml');
   const logFile = join(dir, 'alertmanager.log');
@@ -44,7 +49,8 @@ export async function startAlertmanager(configYaml: string): Promise<RunningAler
         `--storage.path=${join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--cluster.listen-address=',
-        '--log.level=debug',
+        // Debug by default: tests read what it did from the log. A benchmark asks for less.
+        `--log.level=${options.logLevel ?? 'debug'}`,
       ],
       logFile,
       ready: async () => (await fetch(`${url}/-/ready`)).ok,
@@ -62,6 +68,7 @@ export async function startAlertmanager(configYaml: string): Promise<RunningAler
   return {
     url,
     logFile,
+    pid: child.pid,
     postAlerts: async (alerts) => {
       const response = await fetch(`${url}/api/v2/alerts`, {
         method: 'POST',

@@ -38,6 +38,8 @@ export interface KafkaBroker {
   readonly saslSslBootstrap: string | undefined;
   readonly logFile: string;
   readonly running: boolean;
+  /** The JVM's process id while it runs (benchmarks read its CPU time from /proc). */
+  readonly pid: number | undefined;
   /** Stops the JVM, keeping its data, so start() brings back the same broker. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -176,6 +178,9 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     logFile,
     get running() {
       return jvm?.running ?? false;
+    },
+    get pid() {
+      return jvm?.running ? jvm.pid : undefined;
     },
     start,
     stop,

@@ -15,18 +15,30 @@ export function sitrepCacheDir(): string {
 }
 
 const POM = fileURLToPath(new URL('../kafka/pom.xml', import.meta.url));
+const TOOLS_POM = fileURLToPath(new URL('../kafka-tools/pom.xml', import.meta.url));
 
 /**
  * The broker's jars, fetched once from Maven Central with `mvn dependency:copy-dependencies` and
  * cached outside the repository. Downloads go to a temporary folder renamed into place, so a
  * half-finished download (or two concurrent ones) never leaves a broken cache.
  */
-export async function ensureKafkaJars(version: string = KAFKA_VERSION): Promise<string> {
-  const root = join(sitrepCacheDir(), 'kafka', version);
-  const libs = join(root, 'libs');
+export function ensureKafkaJars(version: string = KAFKA_VERSION): Promise<string> {
+  return ensureJars(POM, join(sitrepCacheDir(), 'kafka', version), 'libs', version);
+}
+
+/**
+ * Kafka's tools (org.apache.kafka:kafka-tools: ProducerPerformance and friends) of the broker's
+ * version and their dependencies, fetched and cached like the broker's jars, in their own folder.
+ */
+export function ensureKafkaToolsJars(version: string = KAFKA_VERSION): Promise<string> {
+  return ensureJars(TOOLS_POM, join(sitrepCacheDir(), 'kafka', version), 'tools-libs', version);
+}
+
+async function ensureJars(pom: string, root: string, folder: string, version: string): Promise<string> {
+  const libs = join(root, folder);
   if (existsSync(join(libs, '.complete'))) return libs;
   mkdirSync(root, { recursive: true });
-  const staging = join(root, `libs.${process.pid}.${Date.now()}`);
+  const staging = join(root, `${folder}.${process.pid}.${Date.now()}`);
   try {
     await run(
       'mvn',
@@ -34,7 +46,7 @@ export async function ensureKafkaJars(version: string = KAFKA_VERSION): Promise<
         '-B',
         '-q',
         '-f',
-        POM,
+        pom,
         'dependency:copy-dependencies',
         '-DincludeScope=runtime',
         `-Dkafka.version=${version}`,
