@@ -1,7 +1,7 @@
-import type { IncidentEvent } from '../correlation/incident-event.js';
+import type { IncidentAlert, IncidentEvent } from '../correlation/incident-event.js';
 import type { IncidentSummary } from '../correlation/incident-summary.js';
 import type { HumanEntry } from './entries.js';
-import { impactStart } from './impact-start.js';
+import { earliestAlert, impactStartOf } from './impact-start.js';
 
 /** The moments of an incident. See README "Durations" for the definitions. */
 export interface IncidentMoments {
@@ -50,8 +50,29 @@ export function incidentMoments(
   events: readonly IncidentEvent[],
   entries: readonly HumanEntry[],
 ): IncidentMoments {
+  return incidentMomentsOf(
+    summary,
+    { earliestAlert: earliestAlert(events), reopenedAt: lastReopenedAt(events) },
+    entries,
+  );
+}
+
+/** What of an incident's events its moments depend on, besides the summary. */
+export interface MomentSources {
+  /** earliestAlert of the events. */
+  readonly earliestAlert: IncidentAlert | null;
+  /** When the last incident.reopened happened; null if never. */
+  readonly reopenedAt: Date | null;
+}
+
+/** incidentMoments, given what it needs of the events: for a fold kept one event at a time. */
+export function incidentMomentsOf(
+  summary: IncidentSummary,
+  sources: MomentSources,
+  entries: readonly HumanEntry[],
+): IncidentMoments {
   const ofKind = (kind: HumanEntry['kind']) => entries.filter((entry) => entry.kind === kind);
-  const reopened = lastReopenedAt(events);
+  const reopened = sources.reopenedAt;
   const current = (entry: HumanEntry) => reopened === null || entry.at >= reopened;
   const resolvedByPerson = earliestOf(ofKind('resolved').filter(current));
   const closed = ofKind('closed')
@@ -62,7 +83,7 @@ export function incidentMoments(
     );
   const resolvedByAlerts = summary.status === 'resolved' ? summary.resolvedAt : null;
   return {
-    startedAt: impactStart(summary, events, entries).at,
+    startedAt: impactStartOf(summary, sources.earliestAlert, entries).at,
     detectedAt: summary.detectedAt,
     acknowledgedAt: earliestOf(ofKind('acknowledged'))?.at ?? null,
     mitigatedAt: earliestOf(ofKind('mitigated'))?.at ?? null,

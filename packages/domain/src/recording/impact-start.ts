@@ -57,7 +57,15 @@ export function impactStart(
   events: readonly IncidentEvent[],
   entries: readonly HumanEntry[],
 ): ImpactStart {
-  const alert = earliestAlert(events);
+  return impactStartOf(summary, earliestAlert(events), entries);
+}
+
+/** impactStart, given the incident's earliest alert (earliestAlert of its events). */
+export function impactStartOf(
+  summary: IncidentSummary,
+  alert: IncidentAlert | null,
+  entries: readonly HumanEntry[],
+): ImpactStart {
   const person = entries
     .filter((entry) => entry.kind === 'impact_started')
     .reduce<HumanEntry | undefined>(

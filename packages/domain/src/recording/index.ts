@@ -1,7 +1,9 @@
 export { HUMAN_ENTRY_KINDS, isHumanEntryKind } from './entries.js';
 export type { AutomaticEntryKind, EntrySource, HumanEntry, HumanEntryKind, TimelineEntry } from './entries.js';
-export { incidentDurations, incidentMoments } from './durations.js';
-export type { IncidentDurations, IncidentMoments } from './durations.js';
+export { incidentDurations, incidentMoments, incidentMomentsOf } from './durations.js';
+export type { IncidentDurations, IncidentMoments, MomentSources } from './durations.js';
+export { foldedIncident, foldIncidentEvent } from './incident-fold.js';
+export type { IncidentFold } from './incident-fold.js';
 export { incidentImpact } from './impact.js';
 export { alertImpactStart, IMPACT_START_SOURCES, impactStart } from './impact-start.js';
 export type { ImpactStart, ImpactStartSource } from './impact-start.js';

@@ -28,27 +28,37 @@ export interface ReportedIncident {
 }
 
 /** Nearest-rank percentile: an observed value, never an interpolation between two incidents. */
-function percentile(sorted: readonly number[], p: number): number | null {
+function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1] ?? null;
 }
 
-export function durationStats(values: readonly (number | null)[]): DurationStats {
-  const present = values.filter((value): value is number => value !== null).sort((a, b) => a - b);
+/** Stats of values already sorted ascending (summed in that order). */
+function statsOfSorted(present: Float64Array): DurationStats {
   if (present.length === 0) return { count: 0, mean: null, median: null, p90: null };
   const middle = Math.floor(present.length / 2);
   const median =
     present.length % 2 === 1
       ? (present[middle] as number)
       : ((present[middle - 1] as number) + (present[middle] as number)) / 2;
-  return {
-    count: present.length,
-    mean: present.reduce((sum, value) => sum + value, 0) / present.length,
-    median,
-    p90: percentile(present, 90),
-  };
+  let sum = 0;
+  for (const value of present) sum += value;
+  return { count: present.length, mean: sum / present.length, median, p90: percentile(present, 90) };
 }
+
+// A typed array sorts numbers without a comparator call per pair: a 90-day report sorts four
+// columns of up to 100,000 values for every group.
+export function durationStats(values: readonly (number | null)[]): DurationStats {
+  let count = 0;
+  for (const value of values) if (value !== null) count += 1;
+  const present = new Float64Array(count);
+  let index = 0;
+  for (const value of values) if (value !== null) present[index++] = value;
+  return statsOfSorted(present.sort());
+}
+
+const PHASES = ['timeToDetect', 'timeToAcknowledge', 'timeToMitigate', 'timeToResolve'] as const;
 
 /** MTTD / MTTA / MTTM / MTTR (mean, median, p90) per group, groups in key order. */
 export function reliabilityReport(
@@ -64,12 +74,10 @@ export function reliabilityReport(
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, members]) => ({
-      key,
-      incidents: members.length,
-      timeToDetect: durationStats(members.map((member) => member.durations.timeToDetect)),
-      timeToAcknowledge: durationStats(members.map((member) => member.durations.timeToAcknowledge)),
-      timeToMitigate: durationStats(members.map((member) => member.durations.timeToMitigate)),
-      timeToResolve: durationStats(members.map((member) => member.durations.timeToResolve)),
-    }));
+    .map(([key, members]) => {
+      const [timeToDetect, timeToAcknowledge, timeToMitigate, timeToResolve] = PHASES.map((phase) =>
+        durationStats(members.map((member) => member.durations[phase])),
+      ) as [DurationStats, DurationStats, DurationStats, DurationStats];
+      return { key, incidents: members.length, timeToDetect, timeToAcknowledge, timeToMitigate, timeToResolve };
+    });
 }
