@@ -16,7 +16,7 @@ export type { WebhookAlertInput } from './webhook-builder.js';
 export { startAlertmanager } from './alertmanager.js';
 export type { AlertmanagerApiAlert, RunningAlertmanager } from './alertmanager.js';
 export { startPostgres } from './postgres.js';
-export type { RunningPostgres } from './postgres.js';
+export type { PostgresOptions, RunningPostgres } from './postgres.js';
 export {
   domainAlert,
   LB_OUTAGE,

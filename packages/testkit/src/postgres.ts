@@ -40,12 +40,22 @@ function postgresUser(): { uid: number; gid: number } {
   return { uid: id('-u'), gid: id('-g') };
 }
 
+export interface PostgresOptions {
+  /**
+   * Flush every commit to disk as production does (fsync, synchronous_commit, full_page_writes
+   * on): for benchmarks, whose figures must include the flush. Off by default: test data is
+   * thrown away.
+   */
+  readonly durable?: boolean;
+}
+
 /**
  * A real PostgreSQL server in a temporary cluster on a free loopback port, for tests. PostgreSQL
  * refuses to run as root, so as root the cluster belongs to the `postgres` user the Debian package
- * creates; otherwise to the current user. fsync is off: the data is thrown away.
+ * creates; otherwise to the current user. fsync is off unless `durable`: the data is thrown away.
  */
-export async function startPostgres(): Promise<RunningPostgres> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
+  const flush = options.durable === true ? 'on' : 'off';
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-pg-'));
   const data = join(dir, 'data');
@@ -78,11 +88,11 @@ export async function startPostgres(): Promise<RunningPostgres> {
         '-c',
         'listen_addresses=127.0.0.1',
         '-c',
-        'fsync=off',
+        `fsync=${flush}`,
         '-c',
-        'synchronous_commit=off',
+        `synchronous_commit=${flush}`,
         '-c',
-        'full_page_writes=off',
+        `full_page_writes=${flush}`,
       ],
       ...user,
       logFile: join(dir, 'postgres.log'),
