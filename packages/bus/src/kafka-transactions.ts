@@ -122,9 +122,13 @@ export async function openKafkaTransactionalWriter(
       } catch (error) {
         // A producer whose transaction failed half-way (or is still running) is not reused: the
         // next commit opens a new one under the same id, which aborts whatever this one left.
+        // It is disconnected at once rather than after its own retries give up: left running, it
+        // keeps sending for a transaction the coordinator is aborting, and the new producer's
+        // initialisation meets CONCURRENT_TRANSACTIONS for as long.
         const broken = producer;
         producer = undefined;
-        void pending.catch(() => undefined).finally(() => broken?.disconnect().catch(() => undefined));
+        void pending.catch(() => undefined);
+        void broken?.disconnect().catch(() => undefined);
         if (error instanceof BusError) throw error;
         fail(error);
       }
