@@ -26,3 +26,4 @@ export {
 } from './incident-events.js';
 export type { ReadIncidentEventRecord } from './incident-events.js';
 export { readTimelineEntryRecord, timelineEntryMessage } from './timeline-entries.js';
+export { decodeAlertmanagerWebhook } from './webhook-decode.js';

@@ -29,6 +29,28 @@ export function secretEquals(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/** The configured secrets' digests, once per policy: a request then hashes only what it sent. */
+interface PolicyDigests {
+  readonly bearerTokens: readonly Buffer[];
+  readonly basic?: { readonly username: Buffer; readonly password: Buffer };
+}
+
+const policyDigests = new WeakMap<AuthPolicy, PolicyDigests>();
+
+function digestsOf(policy: Extract<AuthPolicy, { mode: 'enabled' }>): PolicyDigests {
+  let digests = policyDigests.get(policy);
+  if (!digests) {
+    digests = {
+      bearerTokens: policy.bearerTokens.map(digest),
+      ...(policy.basic
+        ? { basic: { username: digest(policy.basic.username), password: digest(policy.basic.password) } }
+        : {}),
+    };
+    policyDigests.set(policy, digests);
+  }
+  return digests;
+}
+
 function challenges(policy: Extract<AuthPolicy, { mode: 'enabled' }>): string[] {
   const out: string[] = [];
   if (policy.bearerTokens.length > 0) out.push(`Bearer realm="${REALM}"`);
@@ -50,17 +72,19 @@ export function isAuthorized(policy: AuthPolicy, header: string | undefined): bo
   if (space < 0) return false;
   const scheme = header.slice(0, space).toLowerCase();
   const value = header.slice(space + 1).trim();
+  const digests = digestsOf(policy);
   if (scheme === 'bearer') {
     // Compare against every token without stopping early, so timing does not say which matched.
+    const given = digest(value);
     let matched = false;
-    for (const token of policy.bearerTokens) matched = secretEquals(value, token) || matched;
+    for (const token of digests.bearerTokens) matched = timingSafeEqual(given, token) || matched;
     return matched;
   }
-  if (scheme === 'basic' && policy.basic) {
+  if (scheme === 'basic' && digests.basic) {
     const given = parseBasic(value);
     if (!given) return false;
-    const userOk = secretEquals(given.username, policy.basic.username);
-    const passwordOk = secretEquals(given.password, policy.basic.password);
+    const userOk = timingSafeEqual(digest(given.username), digests.basic.username);
+    const passwordOk = timingSafeEqual(digest(given.password), digests.basic.password);
     return userOk && passwordOk;
   }
   return false;

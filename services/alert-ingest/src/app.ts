@@ -39,6 +39,8 @@ export function createApp(deps: IngestAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // No ETag: nobody revalidates a POST's answer, and computing one hashed every response body.
+  app.set('etag', false);
   app.use(httpMetrics(registry, 'ingest'));
   app.use(httpTracing());
   app.use(

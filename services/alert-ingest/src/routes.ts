@@ -1,7 +1,13 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type { TopicNames } from '@sitrep/contracts';
-import { parseAlertmanagerWebhook, parseChangeRequest, type FieldIssue } from '@sitrep/contracts';
-import { alertMessages, alertsFromWebhook, changeFromRequest, changeMessage } from '@sitrep/codec';
+import { parseChangeRequest, type FieldIssue } from '@sitrep/contracts';
+import {
+  alertMessages,
+  alertsFromWebhook,
+  changeFromRequest,
+  changeMessage,
+  decodeAlertmanagerWebhook,
+} from '@sitrep/codec';
 import type { Clock, ConditionLookup } from '@sitrep/domain';
 import { invalidPayload, jsonBody, methodNotAllowed, requireAuth } from '@sitrep/http';
 import { requestContext, type Logger } from '@sitrep/telemetry';
@@ -38,7 +44,7 @@ export function ingestRouter(deps: RouteDeps): Router {
     const receivedAt = clock.now();
     const crowded = tooManyAlerts(req.body, config.limits);
     if (crowded) throw crowded;
-    const parsed = parseAlertmanagerWebhook(req.body);
+    const parsed = decodeAlertmanagerWebhook(req.body);
     if (!parsed.ok) throw invalidPayload(asProblems(parsed.issues));
     const webhook = parsed.value;
     const refused = webhookProblems(webhook, receivedAt, config.limits);
