@@ -34,6 +34,9 @@ for (const header of args.header) {
 const agent = new Agent({ keepAlive: true, maxSockets: Number(args.connections) });
 
 const latencies = new Float64Array(total);
+// How late the generator itself sent each request (its own event loop, GC, a busy core): the part
+// of a latency that is not the server's.
+const lateness = new Float64Array(total);
 let completed = 0;
 let ok = 0;
 let failedStatus = 0;
@@ -49,6 +52,7 @@ function settle(): void {
 
 function send(index: number, scheduled: number): void {
   const body = bodies[index % bodies.length] as Buffer;
+  lateness[index] = performance.now() - scheduled;
   const req = request(
     {
       agent,
@@ -101,6 +105,8 @@ measured.sort((a, b) => a - b);
 const at = (p: number): number =>
   measured[Math.min(measured.length - 1, Math.floor((p / 100) * measured.length))] ?? NaN;
 const cpu = process.cpuUsage(cpuBefore);
+const late = Array.from(lateness.subarray(0, issued)).sort((a, b) => a - b);
+const lateP99 = late[Math.min(late.length - 1, Math.floor(0.99 * late.length))] ?? NaN;
 process.stdout.write(
   `${JSON.stringify({
     scheduled: total,
@@ -114,6 +120,7 @@ process.stdout.write(
     p50Ms: at(50),
     p99Ms: at(99),
     maxMs: measured.at(-1) ?? NaN,
+    sendLateP99Ms: lateP99,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   })}\n`,
 );

@@ -55,7 +55,7 @@ interface RoundResult {
   readonly target: string;
   readonly round: number;
   readonly closed: Phase;
-  readonly open: Phase & { readonly rate: number };
+  readonly open: Phase & { readonly rate: number; readonly sendLateP99Ms: number };
   readonly expectedStored: number;
   readonly stored: number;
 }
@@ -68,6 +68,7 @@ interface OpenLoopOutput {
   seconds: number;
   p50Ms: number;
   p99Ms: number;
+  sendLateP99Ms: number;
   cpuSeconds: number;
 }
 
@@ -142,6 +143,7 @@ async function measureReceiver(
       alertsPerSecond: openAlerts / openRun.seconds,
       p50Ms: openRun.p50Ms,
       p99Ms: openRun.p99Ms,
+      sendLateP99Ms: openRun.sendLateP99Ms,
       cpuPer1000: {
         server: per1000(openServer, openAlerts),
         broker: openBroker === undefined ? undefined : per1000(openBroker, openAlerts),
@@ -212,6 +214,7 @@ async function measureProducerPerformance(
       alertsPerSecond: openRun.recordsPerSecond,
       p50Ms: openRun.p50Ms,
       p99Ms: openRun.p99Ms,
+      sendLateP99Ms: Number.NaN,
       cpuPer1000: { server: Number.NaN, broker: per1000(openBroker, openRun.records), generator: Number.NaN },
       failures: rate * durationSeconds - openRun.records,
     },
@@ -283,8 +286,8 @@ function report(results: readonly RoundResult[], targets: readonly string[]): st
     '',
     `Open loop at half of each round's closed-loop maximum (latency from each request's scheduled send time; ${openConnections} connections at most):`,
     '',
-    '| target | offered alerts/s | answered alerts/s | p50 ms | p99 ms | CPU-s/1k alerts: receiver | broker | generator | failures |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| target | offered alerts/s | answered alerts/s | p50 ms | p99 ms | generator late p99 ms | CPU-s/1k alerts: receiver | broker | generator | failures |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const target of targets) {
     const mine = of(target);
