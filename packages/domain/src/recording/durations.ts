@@ -29,9 +29,6 @@ export interface IncidentDurations {
   readonly duration: number;
 }
 
-const seconds = (from: Date, to: Date | null): number | null =>
-  to === null ? null : Math.round((to.getTime() - from.getTime()) / 1000);
-
 /** The last reopening: entries that resolved or closed the incident before it count no more. */
 function lastReopenedAt(events: readonly IncidentEvent[]): Date | null {
   let at: Date | null = null;
@@ -93,11 +90,38 @@ export function incidentMomentsOf(
 }
 
 export function incidentDurations(moments: IncidentMoments, now: Date): IncidentDurations {
+  const epoch = (date: Date | null) => (date === null ? null : date.getTime());
+  return incidentDurationsOfEpochs(
+    {
+      startedAt: moments.startedAt.getTime(),
+      detectedAt: moments.detectedAt.getTime(),
+      acknowledgedAt: epoch(moments.acknowledgedAt),
+      mitigatedAt: epoch(moments.mitigatedAt),
+      resolvedAt: epoch(moments.resolvedAt),
+    },
+    now.getTime(),
+  );
+}
+
+/** The moments a duration is measured between, as epoch milliseconds. */
+export interface EpochMoments {
+  readonly startedAt: number;
+  readonly detectedAt: number;
+  readonly acknowledgedAt: number | null;
+  readonly mitigatedAt: number | null;
+  readonly resolvedAt: number | null;
+}
+
+const secondsBetween = (from: number, to: number | null): number | null =>
+  to === null ? null : Math.round((to - from) / 1000);
+
+/** incidentDurations from epoch milliseconds: a report over many incidents builds no dates. */
+export function incidentDurationsOfEpochs(moments: EpochMoments, now: number): IncidentDurations {
   return {
-    timeToDetect: seconds(moments.startedAt, moments.detectedAt) ?? 0,
-    timeToAcknowledge: seconds(moments.detectedAt, moments.acknowledgedAt),
-    timeToMitigate: seconds(moments.startedAt, moments.mitigatedAt),
-    timeToResolve: seconds(moments.startedAt, moments.resolvedAt),
-    duration: seconds(moments.startedAt, moments.resolvedAt ?? now) ?? 0,
+    timeToDetect: secondsBetween(moments.startedAt, moments.detectedAt) ?? 0,
+    timeToAcknowledge: secondsBetween(moments.detectedAt, moments.acknowledgedAt),
+    timeToMitigate: secondsBetween(moments.startedAt, moments.mitigatedAt),
+    timeToResolve: secondsBetween(moments.startedAt, moments.resolvedAt),
+    duration: secondsBetween(moments.startedAt, moments.resolvedAt ?? now) ?? 0,
   };
 }

@@ -1,7 +1,7 @@
 export { HUMAN_ENTRY_KINDS, isHumanEntryKind } from './entries.js';
 export type { AutomaticEntryKind, EntrySource, HumanEntry, HumanEntryKind, TimelineEntry } from './entries.js';
-export { incidentDurations, incidentMoments, incidentMomentsOf } from './durations.js';
-export type { IncidentDurations, IncidentMoments, MomentSources } from './durations.js';
+export { incidentDurations, incidentDurationsOfEpochs, incidentMoments, incidentMomentsOf } from './durations.js';
+export type { EpochMoments, IncidentDurations, IncidentMoments, MomentSources } from './durations.js';
 export { foldedIncident, foldIncidentEvent } from './incident-fold.js';
 export type { IncidentFold } from './incident-fold.js';
 export { incidentImpact } from './impact.js';

@@ -11,7 +11,7 @@ import type { ImpactSource } from '../impact-source.js';
 import type { RecorderMetrics } from '../metrics.js';
 import { requireAccess } from './access.js';
 import { QueryReader } from './query.js';
-import { addEntry as recordEntry, loadIncidentRecord, reportedIncidents } from './records.js';
+import { addEntry as recordEntry, loadIncidentRecord, reportedFromTimes } from './records.js';
 import { entryView, incidentDetail, incidentListItem, timelineEntryView } from './views.js';
 
 export interface IncidentsRouterDeps {
@@ -130,8 +130,8 @@ export function incidentsRouter(deps: IncidentsRouterDeps): Router {
     const groupBy = query.oneOf('groupBy', ['service', 'severity', 'none']) ?? 'none';
     if (since && until && since >= until) query.problem('until', 'must be after since');
     query.finish();
-    const rows = await store.reportedIncidents({ ...(since ? { since } : {}), ...(until ? { until } : {}) });
-    const incidents = reportedIncidents(rows, now);
+    const rows = await store.reportedTimes({ ...(since ? { since } : {}), ...(until ? { until } : {}) });
+    const incidents = reportedFromTimes(rows, now);
     res.json({
       since: since?.toISOString() ?? null,
       until: until?.toISOString() ?? null,

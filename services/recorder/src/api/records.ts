@@ -3,6 +3,7 @@ import type { Context } from '@opentelemetry/api';
 import { TIMELINE_ENTRY_SCHEMA_NAME, type EntryRequest, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import {
   incidentDurations,
+  incidentDurationsOfEpochs,
   recordIncident,
   type Clock,
   type IncidentEvent,
@@ -11,7 +12,7 @@ import {
   type Severity,
 } from '@sitrep/domain';
 import { ApiError, invalidPayload } from '@sitrep/http';
-import type { EntryRow, IncidentRow, IncidentStore, ReportedRow } from '@sitrep/store';
+import type { EntryRow, IncidentRow, IncidentStore, ReportedRow, ReportedTimes } from '@sitrep/store';
 import type { Logger } from '@sitrep/telemetry';
 import { applyTimelineEntry, gapFreePrefix, humanEntries } from '../incident-writer.js';
 import { observeMoments, type RecorderMetrics } from '../metrics.js';
@@ -46,6 +47,16 @@ export const reportedIncidents = (rows: readonly ReportedRow[], now: Date): Repo
     severity: row.severity as Severity,
     durations: incidentDurations(row, now),
   }));
+
+/** reportedIncidents from what the store's report index holds (reportedTimes): no date per row. */
+export function reportedFromTimes(rows: readonly ReportedTimes[], now: Date): ReportedIncident[] {
+  const at = now.getTime();
+  return rows.map((row) => ({
+    service: row.service,
+    severity: row.severity as Severity,
+    durations: incidentDurationsOfEpochs(row, at),
+  }));
+}
 
 export interface AddEntryDeps {
   readonly store: IncidentStore;
