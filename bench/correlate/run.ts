@@ -27,7 +27,10 @@ import { parseAlertmanagerWebhook } from '@sitrep/contracts';
 const { values: args } = parseArgs({
   options: {
     alerts: { type: 'string', default: '200000' },
-    'e2e-alerts': { type: 'string', default: '20000' },
+    // Records pre-loaded on one alerts partition for each end-to-end case.
+    'e2e-alerts': { type: 'string', default: '200000' },
+    // One end-to-end case and fewer records: a few minutes, for bench:compare --quick.
+    quick: { type: 'boolean', default: false },
   },
 });
 
@@ -44,17 +47,17 @@ const groupKeyOf = (labels: Readonly<Record<string, string>>): string =>
     .join(', ')}}`;
 
 /**
- * A stream shaped like a busy fleet: `services` services, each incident 5 alerts from 5
- * instances firing within a minute, resolved 20 minutes later when `resolve` is set.
+ * A stream shaped like a busy fleet: `services` services, each incident `perIncident` alerts
+ * from as many instances firing within a minute, resolved 20 minutes later when `resolve` is set.
  */
-function* stream(count: number, services: number, resolve: boolean): Generator<Alert> {
+function* stream(count: number, services: number, resolve: boolean, perIncident = 5): Generator<Alert> {
   for (let index = 0; index < count; index += 1) {
     const service = `svc-${index % services}`;
-    const wave = Math.floor(index / (services * 5));
+    const wave = Math.floor(index / (services * perIncident));
     const labels = normaliseLabels({
       alertname: SIGNALS[index % SIGNALS.length] ?? 'Other',
       service,
-      instance: `${service}-${Math.floor(index / services) % 5}:8080`,
+      instance: `${service}-${Math.floor(index / services) % perIncident}:8080`,
       severity: index % 3 === 0 ? 'critical' : 'warning',
       wave: String(wave),
     });
@@ -127,87 +130,128 @@ function memoryPerOpenAlert(open: number): { bytesPerAlert: number; snapshotByte
   return { bytesPerAlert: (after - before) / open, snapshotBytes };
 }
 
-async function endToEnd(count: number): Promise<{ alertsPerSecond: number }> {
-  const broker = await startKafkaBroker({ heapMb: 1024 });
-  const { logger } = createMemoryLogger('error');
-  try {
-    const prefix = `${uniqueName('bench')}.`;
-    const reader = new EnvReader({
-      KAFKA_BROKERS: broker.bootstrap,
-      SITREP_TOPIC_PREFIX: prefix,
-      SITREP_AUTH: 'disabled',
-    });
-    const config = loadIngestConfig(reader);
-    const bus = new KafkaBus({ brokers: [broker.bootstrap], clientId: 'bench', publishTimeoutMs: 30_000, logger });
-    await bus.start(ingestTopics(config));
-
-    // Pre-load the alerts topic with the records ingest would write, then time the correlator alone.
-    const kafka = new kafkajs.Kafka({ brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING });
-    const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
-    await producer.connect();
-    const webhook = parseAlertmanagerWebhook(webhookBody([]));
-    if (!webhook.ok) throw new Error('bad webhook');
-    const alerts = [...stream(count / 2, 500, true)].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
-    for (let offset = 0; offset < alerts.length; offset += 500) {
-      await producer.send({
-        topic: topicNames(prefix).alerts,
-        acks: -1,
-        // One notification per alert: its group's key, as Alertmanager would send it.
-        messages: alerts
-          .slice(offset, offset + 500)
-          .flatMap((alert) =>
-            alertMessages([alert], { ...webhook.value, groupKey: groupKeyOf(alert.labels) }, config.correlation, {}),
-          ),
-      });
-    }
-    await producer.disconnect();
-
-    const registry = createMetricsRegistry({ service: 'bench', processMetrics: false });
-    const started = performance.now();
-    const correlator = await startCorrelator({
-      bus,
-      topics: correlatorTopics(config),
-      settings: config.correlation,
-      clock: systemClock,
-      logger,
-      registry,
-      groupId: uniqueName('bench-correlator'),
-      instanceId: 'bench',
-    });
-    const applied = async () =>
-      ((await registry.getSingleMetric('sitrep_correlator_records_total')?.get())?.values ?? [])
-        .filter((value) => value.labels.outcome === 'applied' && value.labels.topic === topicNames(prefix).alerts)
-        .reduce((sum, value) => sum + value.value, 0);
-    await waitFor(async () => (await applied()) >= alerts.length, {
-      timeoutMs: 600_000,
-      intervalMs: 200,
-      description: 'all records',
-    });
-    const seconds = (performance.now() - started) / 1000;
-    await correlator.close();
-    await bus.close();
-    return { alertsPerSecond: alerts.length / seconds };
-  } finally {
-    await broker.close();
-  }
+interface EndToEnd {
+  readonly recordsPerSecond: number;
+  readonly records: number;
+  readonly events: number;
+  readonly batches: number;
+  readonly seconds: number;
 }
 
-const domain = domainThroughput(Number(args.alerts));
+/**
+ * The correlator service from the alerts topic: `count` records pre-loaded on partition 0 (one
+ * partition is one correlator's serial path), the service started cold, the clock started at its
+ * first applied record and stopped when all are applied, each batch one Kafka transaction
+ * (events, changed state parts, position).
+ */
+async function endToEnd(bootstrap: string, count: number, perIncident: number): Promise<EndToEnd> {
+  const { logger } = createMemoryLogger('error');
+  const prefix = `${uniqueName('bench')}.`;
+  const reader = new EnvReader({ KAFKA_BROKERS: bootstrap, SITREP_TOPIC_PREFIX: prefix, SITREP_AUTH: 'disabled' });
+  const config = loadIngestConfig(reader);
+  const bus = new KafkaBus({ brokers: [bootstrap], clientId: 'bench', publishTimeoutMs: 30_000, logger });
+  await bus.start(ingestTopics(config));
+  const alertsTopic = topicNames(prefix).alerts;
+
+  // Pre-load the alerts topic with the records ingest would write, then time the correlator alone.
+  const kafka = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const webhook = parseAlertmanagerWebhook(webhookBody([]));
+  if (!webhook.ok) throw new Error('bad webhook');
+  const services = Math.max(10, Math.min(500, Math.floor(count / 2 / perIncident / 4)));
+  const alerts = [...stream(count / 2, services, true, perIncident)].sort(
+    (a, b) => a.receivedAt.getTime() - b.receivedAt.getTime(),
+  );
+  for (let offset = 0; offset < alerts.length; offset += 500) {
+    await producer.send({
+      topic: alertsTopic,
+      acks: -1,
+      // One notification per alert: its group's key, as Alertmanager would send it.
+      messages: alerts
+        .slice(offset, offset + 500)
+        .flatMap((alert) =>
+          alertMessages([alert], { ...webhook.value, groupKey: groupKeyOf(alert.labels) }, config.correlation, {}),
+        )
+        .map((message) => ({ ...message, partition: 0 })),
+    });
+  }
+  await producer.disconnect();
+
+  const registry = createMetricsRegistry({ service: 'bench', processMetrics: false });
+  const correlator = await startCorrelator({
+    bus,
+    topics: correlatorTopics(config),
+    settings: config.correlation,
+    clock: systemClock,
+    logger,
+    registry,
+    groupId: uniqueName('bench-correlator'),
+    instanceId: 'bench',
+  });
+  const counter = async (name: string, keep: (labels: Partial<Record<string, string | number>>) => boolean) =>
+    ((await registry.getSingleMetric(name)?.get())?.values ?? [])
+      .filter((value) => keep(value.labels))
+      .reduce((sum, value) => sum + value.value, 0);
+  const applied = () =>
+    counter(
+      'sitrep_correlator_records_total',
+      (labels) => labels.outcome === 'applied' && labels.topic === alertsTopic,
+    );
+  await waitFor(async () => (await applied()) > 0, { timeoutMs: 120_000, intervalMs: 5, description: 'a first batch' });
+  const started = performance.now();
+  await waitFor(async () => (await applied()) >= alerts.length, {
+    timeoutMs: 900_000,
+    intervalMs: 20,
+    description: 'all records',
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const events = await counter('sitrep_correlator_incident_events_total', () => true);
+  const batches = ((await registry.getSingleMetric('sitrep_correlator_batch_duration_seconds')?.get())?.values ?? [])
+    .filter((value) => (value as { metricName?: string }).metricName?.endsWith('_count'))
+    .reduce((sum, value) => sum + value.value, 0);
+  await correlator.close();
+  await bus.deleteTopics(Object.values(topicNames(prefix)));
+  await bus.close();
+  return { recordsPerSecond: alerts.length / seconds, records: alerts.length, events, batches, seconds };
+}
+
+const quick = args.quick;
+const domainRecords = quick ? 50_000 : Number(args.alerts);
+const e2eRecords = quick ? 50_000 : Number(args['e2e-alerts']);
+const domain = domainThroughput(domainRecords);
 const tenK = memoryPerOpenAlert(10_000);
 const hundredK = memoryPerOpenAlert(100_000);
-const e2e = await endToEnd(Number(args['e2e-alerts']));
+const broker = await startKafkaBroker({ heapMb: 1024 });
+const e2e: { perIncident: number; result: EndToEnd }[] = [];
+try {
+  for (const perIncident of quick ? [5] : [5, 10, 100, 1000]) {
+    e2e.push({ perIncident, result: await endToEnd(broker.bootstrap, e2eRecords, perIncident) });
+  }
+} finally {
+  await broker.close();
+}
+const [headline] = e2e;
+const ratio = (value: number) => `${(value / domain.alertsPerSecond).toFixed(2)}x`;
 process.stdout.write(
   [
-    `Node ${process.versions.node}, Kafka ${KAFKA_VERSION} on loopback`,
+    `Node ${process.versions.node}, Kafka ${KAFKA_VERSION} (one broker) on loopback`,
     '',
-    '| measure | figure |',
-    '| --- | ---: |',
-    `| correlator alone, records/s (${Number(args.alerts)} firing+resolved records, 1000 services) | ${domain.alertsPerSecond.toFixed(0)} |`,
-    `| end to end from the alerts topic, records/s (${Number(args['e2e-alerts'])} records, 6 partitions, state saved per batch) | ${e2e.alertsPerSecond.toFixed(0)} |`,
-    `| heap per open alert, 10k open | ${(tenK.bytesPerAlert / 1024).toFixed(2)} KiB |`,
-    `| heap per open alert, 100k open | ${(hundredK.bytesPerAlert / 1024).toFixed(2)} KiB |`,
-    `| stored state (gzip+base64), 10k open alerts | ${(tenK.snapshotBytes / 2 ** 20).toFixed(1)} MiB |`,
-    `| stored state (gzip+base64), 100k open alerts | ${(hundredK.snapshotBytes / 2 ** 20).toFixed(1)} MiB |`,
+    '| measure | figure | / correlator alone |',
+    '| --- | ---: | ---: |',
+    `| correlator alone, records/s (${domainRecords} firing+resolved records, 1000 services, 5 alerts an incident) | ${domain.alertsPerSecond.toFixed(0)} | 1.00x |`,
+    ...e2e.map(
+      ({ perIncident, result }) =>
+        `| end to end from one alerts partition, records/s (${result.records} records, ${perIncident} alerts an incident; ${result.batches} transactions, ${result.events} events, ${result.seconds.toFixed(1)} s) | ${result.recordsPerSecond.toFixed(0)} | ${ratio(result.recordsPerSecond)} |`,
+    ),
+    `| heap per open alert, 10k open | ${(tenK.bytesPerAlert / 1024).toFixed(2)} KiB | |`,
+    `| heap per open alert, 100k open | ${(hundredK.bytesPerAlert / 1024).toFixed(2)} KiB | |`,
+    `| whole state (gzip+base64, as v1 stored it), 10k open alerts | ${(tenK.snapshotBytes / 2 ** 20).toFixed(1)} MiB | |`,
+    `| whole state (gzip+base64, as v1 stored it), 100k open alerts | ${(hundredK.snapshotBytes / 2 ** 20).toFixed(1)} MiB | |`,
+    '',
+    headline
+      ? `target: >= 50,000 records/s per partition end to end (now ${headline.result.recordsPerSecond.toFixed(0)}), <= 1 KiB heap per open alert (now ${(hundredK.bytesPerAlert / 1024).toFixed(2)})`
+      : '',
     '',
   ].join('\n'),
 );
