@@ -160,8 +160,8 @@ export function sitrepReceiver(options: SitrepOptions): Receiver {
   };
 }
 
-/** Records on a topic: the sum of its partitions' high watermarks (acks=all, so all committed). */
-export async function kafkaRecords(brokers: string, topic: string): Promise<number> {
+/** Runs `work` with a Kafka admin client on `brokers`, disconnected after. */
+async function withAdmin<T>(brokers: string, work: (admin: kafkajs.Admin) => Promise<T>): Promise<T> {
   const kafka = new kafkajs.Kafka({
     brokers: [brokers],
     clientId: 'bench-compare',
@@ -170,27 +170,22 @@ export async function kafkaRecords(brokers: string, topic: string): Promise<numb
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+    return await work(admin);
   } finally {
     await admin.disconnect();
   }
 }
 
-export async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
-  const kafka = new kafkajs.Kafka({
-    brokers: [brokers],
-    clientId: 'bench-compare',
-    logLevel: kafkajs.logLevel.NOTHING,
+/** Records on a topic: the sum of its partitions' high watermarks (acks=all, so all committed). */
+export function kafkaRecords(brokers: string, topic: string): Promise<number> {
+  return withAdmin(brokers, async (admin) => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
+}
+
+export async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
+  await withAdmin(brokers, (admin) =>
+    admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true }),
+  );
 }
