@@ -3,6 +3,8 @@ export type { RecorderAppDeps } from './app.js';
 export { loadRecorderConfig, loadStoreSettings } from './config.js';
 export type { ApiAccess, RecorderConfig, RecorderConfigOptions } from './config.js';
 export { recordApplier, startRecording } from './consumer.js';
+export { createRecorderMetrics } from './metrics.js';
+export type { RecorderMetrics } from './metrics.js';
 export { alertValueImpact, impactSourceFor } from './impact-source.js';
 export type { ImpactSource } from './impact-source.js';
 export { applyIncidentEvent, applyTimelineEntry } from './incident-writer.js';
