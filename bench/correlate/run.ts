@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     'e2e-alerts': { type: 'string', default: '200000' },
     // One end-to-end case and fewer records: a few minutes, for bench:compare --quick.
     quick: { type: 'boolean', default: false },
+    // Only the end-to-end cases (for a CPU profile of the service alone): no ratios, no heap.
+    'e2e-only': { type: 'boolean', default: false },
   },
 });
 
@@ -219,9 +221,10 @@ async function endToEnd(bootstrap: string, count: number, perIncident: number): 
 const quick = args.quick;
 const domainRecords = quick ? 50_000 : Number(args.alerts);
 const e2eRecords = quick ? 50_000 : Number(args['e2e-alerts']);
-const domain = domainThroughput(domainRecords);
-const tenK = memoryPerOpenAlert(10_000);
-const hundredK = memoryPerOpenAlert(100_000);
+const e2eOnly = args['e2e-only'];
+const domain = e2eOnly ? { alertsPerSecond: Number.NaN, events: 0 } : domainThroughput(domainRecords);
+const tenK = e2eOnly ? { bytesPerAlert: Number.NaN, snapshotBytes: Number.NaN } : memoryPerOpenAlert(10_000);
+const hundredK = e2eOnly ? tenK : memoryPerOpenAlert(100_000);
 const broker = await startKafkaBroker({ heapMb: 1024 });
 const e2e: { perIncident: number; result: EndToEnd }[] = [];
 try {

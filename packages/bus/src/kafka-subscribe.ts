@@ -8,6 +8,12 @@ import { toIncoming } from './kafka-read.js';
 const HEARTBEAT_WHILE_WAITING_MS = 1000;
 /** How long a replaced member waits before joining again: doubles per failed start, up to the cap. */
 const REPLACE_BACKOFF_MS = { first: 1000, max: 30_000 };
+/**
+ * What one fetch may bring of a partition for a batch handler. A batch handler pays a fixed cost
+ * per batch (the correlator and the recorder one transaction each), so fewer, larger batches are
+ * what lets them keep up with a storm; kafkajs' 1 MiB default made about 1,000 alerts a batch.
+ */
+const BATCH_FETCH_BYTES = { perPartition: 8 * 1024 * 1024, total: 32 * 1024 * 1024 };
 
 /**
  * One group subscription that stays a member for as long as it is open. kafkajs restarts a
@@ -52,6 +58,9 @@ class GroupMembership {
       // A handler that keeps failing (the store or Kafka itself away) must not leave the group
       // dead: restart, and the uncommitted batch is delivered again.
       retry: { retries: 5, restartOnFailure: () => Promise.resolve(true) },
+      ...(this.options.eachBatch
+        ? { maxBytesPerPartition: BATCH_FETCH_BYTES.perPartition, maxBytes: BATCH_FETCH_BYTES.total }
+        : {}),
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (event) => {

@@ -10,7 +10,13 @@ import {
   type IncidentEvent,
 } from '@sitrep/domain';
 import { domainAlert, minute } from '@sitrep/testkit';
-import { incidentEventFromRecord, incidentEventRecord, readIncidentEventRecord } from './incident-events.js';
+import {
+  incidentEventFromRecord,
+  incidentEventMessage,
+  incidentEventMessages,
+  incidentEventRecord,
+  readIncidentEventRecord,
+} from './incident-events.js';
 
 const at = minute;
 
@@ -65,6 +71,14 @@ describe('incident event records', () => {
       const parsed = parseIncidentEventRecord(JSON.parse(JSON.stringify(incidentEventRecord(event))));
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
       expect(incidentEventFromRecord(parsed.value)).toEqual(event);
+    }
+  });
+
+  it('publishes each event as the very JSON of its record, with its key and headers', () => {
+    const events = everyEventType();
+    for (const [index, message] of incidentEventMessages(events, { traceparent: 't' }).entries()) {
+      const event = events[index] as IncidentEvent;
+      expect(message).toEqual(incidentEventMessage(incidentEventRecord(event), { traceparent: 't' }));
     }
   });
 });

@@ -11,6 +11,7 @@ import {
   normaliseLabels,
   type Alert,
   type Change,
+  type IncidentEvent,
 } from '@sitrep/domain';
 import { alertFromRecord, alertMessages, alertRecord, readAlert } from './alerts.js';
 import { changeMessage, readChange } from './changes.js';
@@ -22,7 +23,12 @@ import {
 } from './correlator-state.js';
 import { deadLetterMessage, readDeadLetter } from './dead-letter.js';
 import type { EncodedMessage } from './envelope.js';
-import { incidentEventFromRecord, incidentEventMessages, readIncidentEventRecord } from './incident-events.js';
+import {
+  incidentEventFromRecord,
+  incidentEventMessages,
+  incidentEventRecord,
+  readIncidentEventRecord,
+} from './incident-events.js';
 import { readTimelineEntryRecord, timelineEntryMessage } from './timeline-entries.js';
 
 // Every record type through the wire and back, for arbitrary content: what a writer encodes,
@@ -140,6 +146,7 @@ describe('every record type round-trips through the wire, whatever it holds', ()
           alertOf({ service: 'auth', ...labelSet }, annotations, startsAt, new Date(startsAt.getTime() + 60_000)),
         );
         for (const [index, message] of incidentEventMessages(events, {}).entries()) {
+          expect(message.value).toBe(JSON.stringify(incidentEventRecord(events[index] as IncidentEvent)));
           const read = readIncidentEventRecord(consumed(message, 'sitrep.incidents.v1'));
           expect(read.ok).toBe(true);
           if (read.ok) expect(incidentEventFromRecord(read.value as IncidentEventRecordV1)).toEqual(events[index]);

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { alertConditionJsonSchema, alertConditionSchema, type AlertConditionV1 } from './alert-condition.js';
+import {
+  ALERT_CONDITION_SOURCES,
+  alertConditionJsonSchema,
+  alertConditionSchema,
+  type AlertConditionV1,
+} from './alert-condition.js';
+import { isObject, isRecordInstant, labelSet, nonNegativeInteger, storable, UNSURE } from './record-checks.js';
 import { recordInstant } from './time.js';
 import { parseWith, storableText, type ParseResult } from './validation.js';
 
@@ -84,8 +90,92 @@ export const alertRecordSchema = z.object({
   condition: alertConditionSchema(isoInstant),
 });
 
+/**
+ * Parses and checks a record read from the topic. Records are checked on every read by every
+ * consumer (the correlator reads each alert once per replay too), so the well-formed case, as
+ * ingest writes it, is checked by hand first; anything else goes to the schema, whose output
+ * the hand check matches exactly (alert-record.test.ts holds them to it).
+ */
 export function parseAlertRecord(value: unknown): ParseResult<AlertRecordV1> {
-  return parseWith(alertRecordSchema, value);
+  const fast = wellFormedAlertRecord(value);
+  return fast === UNSURE ? parseWith(alertRecordSchema, value) : { ok: true, value: fast };
+}
+
+const STATUSES = new Set<unknown>(['firing', 'resolved']);
+const OCCURRENCE_ID = /^[0-9a-f]{32}$/;
+const CONDITION_SOURCES = new Set<unknown>(ALERT_CONDITION_SOURCES);
+
+/** The record as alertRecordSchema outputs it, or UNSURE. */
+export function wellFormedAlertRecord(value: unknown): AlertRecordV1 | undefined {
+  if (!isObject(value)) return UNSURE;
+  const { scope, notification, condition } = value;
+  const labels = labelSet(value.labels);
+  const annotations = labelSet(value.annotations);
+  if (
+    value.schema !== ALERT_RECORD_SCHEMA_NAME ||
+    typeof value.id !== 'string' ||
+    !OCCURRENCE_ID.test(value.id) ||
+    !storable(value.fingerprint) ||
+    value.fingerprint === '' ||
+    !STATUSES.has(value.status) ||
+    labels === UNSURE ||
+    annotations === UNSURE ||
+    !isRecordInstant(value.startsAt) ||
+    !(value.endsAt === null || isRecordInstant(value.endsAt)) ||
+    !(value.generatorURL === null || storable(value.generatorURL)) ||
+    !isRecordInstant(value.receivedAt) ||
+    !isObject(scope) ||
+    !isObject(notification)
+  ) {
+    return UNSURE;
+  }
+  const qualifiers = scope.qualifiers === undefined ? undefined : labelSet(scope.qualifiers);
+  const groupLabels = labelSet(notification.groupLabels);
+  const { alertsWithKey } = notification;
+  if (
+    !storable(scope.label) ||
+    !storable(scope.value) ||
+    (scope.qualifiers !== undefined && qualifiers === UNSURE) ||
+    !storable(notification.groupKey) ||
+    !storable(notification.receiver) ||
+    !STATUSES.has(notification.status) ||
+    !storable(notification.externalURL) ||
+    groupLabels === UNSURE ||
+    !nonNegativeInteger(notification.truncatedAlerts) ||
+    !(alertsWithKey === undefined || (nonNegativeInteger(alertsWithKey) && alertsWithKey > 0)) ||
+    // A condition of a source this version does not know is the schema's to drop.
+    !(
+      condition === undefined ||
+      (isObject(condition) && isRecordInstant(condition.since) && CONDITION_SOURCES.has(condition.source))
+    )
+  ) {
+    return UNSURE;
+  }
+  return {
+    schema: ALERT_RECORD_SCHEMA_NAME,
+    id: value.id,
+    fingerprint: value.fingerprint,
+    status: value.status as AlertRecordV1['status'],
+    labels,
+    annotations,
+    startsAt: value.startsAt,
+    endsAt: value.endsAt,
+    generatorURL: value.generatorURL,
+    receivedAt: value.receivedAt,
+    scope: { label: scope.label, value: scope.value, ...(qualifiers === undefined ? {} : { qualifiers }) },
+    notification: {
+      groupKey: notification.groupKey,
+      receiver: notification.receiver,
+      status: notification.status as AlertRecordV1['status'],
+      externalURL: notification.externalURL,
+      groupLabels,
+      truncatedAlerts: notification.truncatedAlerts,
+      ...(alertsWithKey === undefined ? {} : { alertsWithKey }),
+    },
+    ...(condition === undefined
+      ? {}
+      : { condition: { since: condition.since as string, source: condition.source as AlertConditionV1['source'] } }),
+  };
 }
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
