@@ -28,6 +28,8 @@ export interface Consumed {
   readonly eventsPerSecond: number;
   /** Batches the recorder applied (its batch duration histogram's count). */
   readonly batches: number;
+  /** Of the timed seconds, how many the recorder spent applying batches (the histogram's sum, all batches). */
+  readonly applySeconds: number;
   /** The anchor stopped at its time budget before the end of the topic. */
   readonly stoppedEarly: boolean;
 }
@@ -162,10 +164,14 @@ export async function timeRecorder(
     if (outcomes !== records || stored !== records) {
       throw new Error(`recorder: ${outcomes} of ${records} records applied, ${stored} events stored`);
     }
-    const batches = ((await registry.getSingleMetric('sitrep_recorder_batch_duration_seconds')?.get())?.values ?? [])
-      .filter((value) => (value as { metricName?: string }).metricName?.endsWith('_count'))
-      .reduce((sum, value) => sum + value.value, 0);
-    return { ...perSecond(timed), batches, stoppedEarly: false };
+    const histogram = (await registry.getSingleMetric('sitrep_recorder_batch_duration_seconds')?.get())?.values ?? [];
+    const part = (suffix: string) =>
+      histogram
+        .filter((value) => (value as { metricName?: string }).metricName?.endsWith(suffix))
+        .reduce((sum, value) => sum + value.value, 0);
+    const batches = part('_count');
+    const applySeconds = part('_sum');
+    return { ...perSecond(timed), batches, applySeconds, stoppedEarly: false };
   } finally {
     await recorder.close();
     await bus.close();
@@ -235,6 +241,7 @@ export async function timeOnePerTransaction(
       seconds,
       eventsPerSecond: (applied - 1) / seconds,
       batches: Number.NaN,
+      applySeconds: Number.NaN,
       stoppedEarly: applied < records,
     };
   } finally {

@@ -9,7 +9,7 @@
 //   npm run bench:record -- --quick       (a few minutes, for bench:compare --quick)
 //   npm run bench:record -- --cases 10,1000 --events 40000 --incidents 100000 --runs 20
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ import {
   type RunningPostgres,
 } from '@sitrep/testkit';
 import { preload, timeOnePerTransaction, timeRecorder, type Consumed, type StoreTarget } from './consume.ts';
-import { fill, GROUPINGS, LIST_FILTERS, RANGES, reads, type Reads, type Timing } from './reports.ts';
+import { fill, GROUPINGS, LIST_FILTERS, RANGES, reads, vacuumAnalyze, type Reads, type Timing } from './reports.ts';
 import { describeStream, incidentStream } from './streams.ts';
 
 const { values: args } = parseArgs({
@@ -106,6 +106,7 @@ try {
       spot.kind === 'sqlite' ? new SqliteIncidentStore(spot.path) : new PostgresIncidentStore(spot.url);
     try {
       const fillSeconds = await fill(store, storedIncidents);
+      if (spot.kind === 'postgres') vacuumAnalyze(spot.url);
       const readsDir = join(dir, `reads-${name}`);
       mkdirSync(readsDir);
       stored.set(name, { ...(await reads(store, readsDir, runs)), fillSeconds });
@@ -124,7 +125,7 @@ try {
   row([
     'store',
     'alerts/incident',
-    'batch apply events/s (events, batches, s)',
+    'batch apply events/s (events, batches, s; of all s applying batches)',
     'one per transaction events/s (events, s)',
     'ratio',
   ]);
@@ -135,7 +136,7 @@ try {
       row([
         name,
         perIncident,
-        `${count(batch.eventsPerSecond)} (${batch.timedEvents}, ${batch.batches}, ${batch.seconds.toFixed(1)})`,
+        `${count(batch.eventsPerSecond)} (${batch.timedEvents}, ${batch.batches}, ${batch.seconds.toFixed(1)}; ${batch.applySeconds.toFixed(1)})`,
         anchor === null
           ? 'not run'
           : `${count(anchor.eventsPerSecond)} (${anchor.timedEvents}${anchor.stoppedEarly ? ' before the budget ran out' : ''}, ${anchor.seconds.toFixed(1)})`,
@@ -148,7 +149,9 @@ try {
   for (const [name, r] of stored) {
     out(
       `${name}: ${storedIncidents} incidents over 90 days stored in ${r.fillSeconds.toFixed(1)} s ` +
-        `(${count(storedIncidents / r.fillSeconds)} incidents/s, recordBatch of 1,000)`,
+        `(${count(storedIncidents / r.fillSeconds)} incidents/s, recordBatch of 1,000${
+          name === 'PostgreSQL' ? '; then VACUUM ANALYZE, as autovacuum would have by then' : ''
+        })`,
     );
   }
   out();
@@ -181,6 +184,13 @@ try {
     row([label, lists[0]!.rows, ...lists.map(timing)]);
   }
 
+  out();
+  // Other work on the two cores moves these figures by a fifth or more: say how busy they were.
+  out(
+    `load average at the end (1, 5, 15 min): ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', ')}`,
+  );
   out();
   out('Targets (issue 14):');
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');

@@ -107,6 +107,9 @@ function columns(rows: readonly (readonly SqlValue[])[], width: number): SqlValu
   return result;
 }
 
+/** Type parsers that keep every value as the text the server sent. */
+const AS_TEXT = { getTypeParser: () => (value: string) => value } as const;
+
 // Any constant: serialises migrations across recorder instances starting at once.
 const MIGRATION_LOCK = 727_274_001;
 
@@ -177,13 +180,18 @@ export class PostgresIncidentStore implements IncidentStore {
     }
   }
 
-  /** Rows as arrays in column order: no object per row. */
-  private async queryArrays(sql: string, params: readonly SqlValue[]): Promise<unknown[][]> {
+  /**
+   * Rows as arrays in column order, every value as the server's text (or null): no object per
+   * row, and no type parser per value. pg's parser for BIGINT tests each value against a regular
+   * expression; over a 90-day report's 100,000 rows of five times that was a fifth of the read.
+   */
+  private async queryText(sql: string, params: readonly SqlValue[]): Promise<(string | null)[][]> {
     try {
-      const result = await this.pool.query<unknown[]>({
+      const result = await this.pool.query<(string | null)[]>({
         ...namedStatement(sql),
         values: [...params],
         rowMode: 'array',
+        types: AS_TEXT,
       });
       return result.rows;
     } catch (error) {
@@ -368,7 +376,7 @@ export class PostgresIncidentStore implements IncidentStore {
 
   async reportedTimes(range: { since?: Date; until?: Date }): Promise<ReportedTimes[]> {
     const { sql, params } = reportQuery(range, SQL.selectReportTimes);
-    return (await this.queryArrays(sql, params)).map(reportedTimesFromArray);
+    return (await this.queryText(sql, params)).map(reportedTimesFromArray);
   }
 
   async openIncidentCounts(): Promise<OpenIncidentCount[]> {

@@ -55,9 +55,16 @@ function foldFromStore(state: StoredIncidentState): {
   return { fold: fold ?? null, applied, waiting: state.events.filter((event) => event.sequence > applied) };
 }
 
-/** The row for a fold, as applyIncidentEvent's rowOf makes it from the same events and entries. */
+/**
+ * The row for a fold, as applyIncidentEvent's rowOf makes it from the same events and entries.
+ * Its summary document is written out when first read: a batch makes a row for every event it
+ * applies (each record's outcome carries one) but stores only each incident's last, and writing
+ * the document for every event cost a fifth of the batch (bench/README.md, Recorder). The fold's
+ * summary never changes once made, so the text is the same whenever it is read.
+ */
 function rowOfFold(base: Omit<CachedIncident, 'row'>, revision: number): IncidentRow {
   const { summary, status, moments } = foldedIncident(base.fold, base.humans);
+  let document: string | undefined;
   return {
     id: summary.id,
     status: rowStatus(status),
@@ -66,7 +73,10 @@ function rowOfFold(base: Omit<CachedIncident, 'row'>, revision: number): Inciden
     ...moments,
     lastSequence: summary.sequence,
     revision,
-    summary: JSON.stringify(summary),
+    get summary(): string {
+      document ??= JSON.stringify(summary);
+      return document;
+    },
     updatedAt: new Date(Math.max(base.fold.lastOccurredAt.getTime(), base.latestEntryAt)),
   };
 }
