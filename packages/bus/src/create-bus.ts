@@ -17,6 +17,8 @@ export interface BusSettings {
   readonly clientId: string;
   readonly dataDir: string;
   readonly publishTimeoutMs: number;
+  /** The topics' max.message.bytes (SITREP_BUS_MAX_MESSAGE_BYTES): coalesced produce requests stay within it. */
+  readonly maxMessageBytes?: number;
 }
 
 /** Kafka when brokers are configured, otherwise the embedded on-disk transport. */
@@ -31,6 +33,7 @@ export function createBus(settings: BusSettings, logger: Logger): Bus {
         minInsyncReplicas: settings.topicMinInsyncReplicas ?? -1,
         allowWeak: settings.allowWeakTopics ?? false,
       },
+      ...(settings.maxMessageBytes === undefined ? {} : { maxMessageBytes: settings.maxMessageBytes }),
       logger,
     });
   }

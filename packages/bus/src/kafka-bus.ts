@@ -38,14 +38,35 @@ export interface KafkaBusOptions {
   /**
    * Concurrent publishes to a topic share produce requests (see ProduceCoalescer): this many in
    * flight per topic at most (default 2), each of at most `coalesceBytes` of records (default
-   * 256 KiB, under Kafka's default max.message.bytes of 1 MiB; a larger publish goes alone).
+   * 256 KiB; a larger publish goes alone), and never more than one batch within
+   * `maxMessageBytes` takes.
    */
   readonly maxInFlightPerTopic?: number;
   readonly coalesceBytes?: number;
+  /**
+   * The topics' max.message.bytes (SITREP_BUS_MAX_MESSAGE_BYTES; Kafka's default, 1 MiB, when
+   * absent). The broker refuses a partition's batch over it for good, so publishes that each fit
+   * must not be coalesced into one that does not.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 const DEFAULT_IN_FLIGHT_PER_TOPIC = 2;
 const DEFAULT_COALESCE_BYTES = 256 * 1024;
+const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+/** A record batch's own header (61 bytes in format v2), rounded up as alert-ingest's planPublish does. */
+const BATCH_OVERHEAD_BYTES = 128;
+
+/**
+ * The bytes of records one coalesced produce request carries at most: `coalesceBytes`, but no
+ * more than fits in one batch under `maxMessageBytes`. Counting the whole request against the
+ * limit is conservative (its records are spread over partitions, one batch each), and exact when
+ * they all go to one partition.
+ */
+export function coalesceLimit(options: Pick<KafkaBusOptions, 'coalesceBytes' | 'maxMessageBytes'>): number {
+  const room = (options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) - BATCH_OVERHEAD_BYTES;
+  return Math.max(1, Math.min(options.coalesceBytes ?? DEFAULT_COALESCE_BYTES, room));
+}
 
 /** A record's bytes as the coalescer counts them against coalesceBytes: key, value and headers. */
 function messageBytes(message: OutgoingMessageTo): number {
@@ -153,7 +174,7 @@ export class KafkaBus implements Bus {
             .send({ topic, acks: -1, timeout: this.options.requestTimeoutMs ?? 10000, messages: [...records] })
             .then(() => undefined),
         maxInFlight: this.options.maxInFlightPerTopic ?? DEFAULT_IN_FLIGHT_PER_TOPIC,
-        maxBytes: this.options.coalesceBytes ?? DEFAULT_COALESCE_BYTES,
+        maxBytes: coalesceLimit(this.options),
       });
       this.coalescers.set(topic, coalescer);
     }

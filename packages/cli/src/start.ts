@@ -100,6 +100,8 @@ export async function start(env: Env): Promise<Started> {
       clientId: 'sitrep',
       dataDir,
       publishTimeoutMs: platform.publishTimeoutMs,
+      // alert-ingest reads the bus's message size limit; its coalesced publishes must honour it.
+      ...(ingestConfig ? { maxMessageBytes: ingestConfig.limits.messageBytes } : {}),
     },
     logger,
   );
