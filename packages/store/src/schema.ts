@@ -129,7 +129,6 @@ export const SQL = {
   deleteServices: 'DELETE FROM incident_services WHERE incident_id = ?',
   insertService: `INSERT INTO incident_services (service, started_at, incident_id) VALUES (?, ?, ?)
     ON CONFLICT DO NOTHING`,
-  eventById: 'SELECT incident_id, sequence FROM incident_events WHERE id = ?',
   // The events of an incident after its applied prefix: waiting for one before them.
   eventsAfter: `SELECT id, incident_id, sequence, type, occurred_at, payload FROM incident_events
     WHERE incident_id = ? AND sequence > ? ORDER BY sequence`,

@@ -410,6 +410,38 @@ export function describeStoreContract(name: string, open: (storage: string) => P
       expect(await store.counts()).toMatchObject({ events: 1, incidents: 1 });
     });
 
+    it('records a batch of hundreds of events, and refuses one with a stored event anywhere among them', async () => {
+      const { store } = await fresh();
+      // More events than any one insert statement takes, and not a multiple of it.
+      const many = (incident: string, count: number) => Array.from({ length: count }, (_, n) => event(incident, n + 1));
+      const big = [
+        { events: many('a', 130), incident: row('a', 0, { lastSequence: 130 }), previous: null },
+        { events: many('b', 77), incident: null, previous: null },
+      ];
+      expect(await store.recordBatch(big)).toBe('stored');
+      expect(await store.counts()).toMatchObject({ events: 207, incidents: 1 });
+      expect((await store.events('a')).map((stored) => stored.sequence)).toEqual(many('a', 130).map((e) => e.sequence));
+      expect(await store.events('b')).toEqual(many('b', 77));
+      // One of 120 new events is stored already (b's 60th, redelivered): nothing of the batch is written.
+      const again = [
+        { events: many('c', 119), incident: row('c', 0, { lastSequence: 119 }), previous: null },
+        { events: [event('b', 60)], incident: null, previous: null },
+      ];
+      expect(await store.recordBatch(again)).toBe('stale');
+      expect(await store.counts()).toMatchObject({ events: 207, incidents: 1 });
+      const clash = [{ events: [...many('d', 60), event('a', 7, 'other-id')], incident: null, previous: null }];
+      await expect(store.recordBatch(clash)).rejects.toMatchObject({ code: 'conflict' });
+      expect(await store.counts()).toMatchObject({ events: 207 });
+      const read = await store.readForBatch({
+        incidentIds: ['b'],
+        full: new Set(),
+        eventIds: [...many('b', 77).map((stored) => stored.id), 'b-e78', 'a-e130'],
+      });
+      expect(read.storedEvents.size).toBe(78);
+      expect(read.storedEvents.get('a-e130')).toEqual({ incidentId: 'a', sequence: 130 });
+      expect(read.storedEvents.has('b-e78')).toBe(false);
+    });
+
     it('reads what a batch touches: rows, waiting or all events, entries, and which events are stored', async () => {
       const { store } = await fresh();
       await store.recordEvent(event('a', 1), row('a', 0));
