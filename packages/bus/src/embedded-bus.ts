@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from '@sitrep/telemetry';
@@ -27,6 +28,44 @@ export interface EmbeddedBusOptions {
   readonly pollIntervalMs?: number;
   /** Wait before re-delivering a message whose handler threw. */
   readonly retryBackoffMs?: number;
+  /**
+   * Flushes the write-ahead log to disk (fsync of the `-wal` file). Tests replace it to hold or
+   * fail a flush; the default is the real one.
+   */
+  readonly syncWal?: (walPath: string) => Promise<void>;
+}
+
+/** The WAL file's handle, reopened if SQLite ever replaced the file (it does not while it is open). */
+function walSyncer(): WalSync {
+  let handle: { file: FileHandle; ino: number } | undefined;
+  const sync = async (walPath: string): Promise<void> => {
+    const current = await stat(walPath).catch((error: unknown) => {
+      // No WAL: SQLite removed it after checkpointing everything into the (synced) database.
+      if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!current) return;
+    if (handle && handle.ino !== current.ino) {
+      await handle.file.close();
+      handle = undefined;
+    }
+    if (!handle) {
+      const file = await open(walPath, 'r+');
+      handle = { file, ino: (await file.stat()).ino };
+    }
+    await handle.file.sync();
+  };
+  const close = async (): Promise<void> => {
+    const open = handle;
+    handle = undefined;
+    await open?.file.close();
+  };
+  return { sync, close };
+}
+
+interface WalSync {
+  sync(walPath: string): Promise<void>;
+  close(): Promise<void>;
 }
 
 interface MessageRow {
@@ -70,9 +109,18 @@ function toIncoming(topic: string, row: MessageRow): IncomingMessage {
 
 /**
  * A single-machine stand-in for Kafka, so Sitrep runs with no external server: one SQLite file
- * in WAL mode with synchronous=FULL, so a publish that returned is on disk. Each topic is a
- * single ordered log (one partition); consumer groups keep their committed offsets in the same
- * file, so a restart resumes where it stopped. One member per group: it is for one process.
+ * in WAL mode, and a publish resolves only once its records are on disk. Each topic is a single
+ * ordered log (one partition); consumer groups keep their committed offsets in the same file, so
+ * a restart resumes where it stopped. One member per group: it is for one process.
+ *
+ * Durability without blocking: commits run with synchronous=NORMAL (no fsync in the commit, which
+ * would stall the whole process, HTTP and consumers included, for every commit), and the WAL is
+ * fsynced on libuv's thread pool instead; a write resolves only after an fsync that began after
+ * its commit has completed. SQLite itself syncs the WAL before each checkpoint and the database
+ * after it, so a checkpoint never loses what an earlier flush had not reached. The WAL is one
+ * ordered file, so a flush makes every commit before it durable; consumers are given only
+ * records up to the end the last completed flush covered (as Kafka's high watermark), so nothing
+ * is derived from, or stored elsewhere for, a record a crash could still take back.
  */
 export class EmbeddedBus implements Bus {
   readonly kind = 'embedded';
@@ -84,6 +132,14 @@ export class EmbeddedBus implements Bus {
   private pending: PendingPublish[] = [];
   private flushScheduled = false;
   private closing = false;
+  private readonly wal: WalSync;
+  /** The fsync running now, and the one queued after it (which covers commits made meanwhile). */
+  private syncing: Promise<void> | undefined;
+  private nextSync: Promise<void> | undefined;
+  /** Each topic's end as of the start of the last completed flush: what consumers may read. */
+  private readonly durableEnds = new Map<string, number>();
+  /** A failed fsync leaves it unknown what is on disk: nothing is acknowledged after one. */
+  private syncFailure: BusError | undefined;
   private statements:
     | {
         topicOffset: StatementSync;
@@ -99,11 +155,13 @@ export class EmbeddedBus implements Bus {
         bumpWriter: StatementSync;
         writerEpoch: StatementSync;
         earliest: StatementSync;
+        topicEnds: StatementSync;
       }
     | undefined;
 
   constructor(private readonly options: EmbeddedBusOptions) {
     this.events.setMaxListeners(0);
+    this.wal = options.syncWal ? { sync: options.syncWal, close: () => Promise.resolve() } : walSyncer();
   }
 
   start(topics: readonly TopicSpec[]): Promise<void> {
@@ -131,7 +189,7 @@ export class EmbeddedBus implements Bus {
     const db = new DatabaseSync(this.options.path);
     db.exec(`
       PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = FULL;
+      PRAGMA synchronous = NORMAL;
       PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS bus_topics (name TEXT PRIMARY KEY, next_offset INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS bus_messages (
@@ -163,7 +221,7 @@ export class EmbeddedBus implements Bus {
         'INSERT INTO bus_messages (topic, offset, key, value, headers, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       readMessages: db.prepare(
-        'SELECT offset, key, value, headers, timestamp FROM bus_messages WHERE topic = ? AND offset >= ? ORDER BY offset LIMIT ?',
+        'SELECT offset, key, value, headers, timestamp FROM bus_messages WHERE topic = ? AND offset >= ? AND offset < ? ORDER BY offset LIMIT ?',
       ),
       groupOffset: db.prepare('SELECT next_offset AS next FROM bus_group_offsets WHERE group_id = ? AND topic = ?'),
       commitOffset: db.prepare(
@@ -176,11 +234,13 @@ export class EmbeddedBus implements Bus {
       ),
       writerEpoch: db.prepare('SELECT epoch FROM bus_writers WHERE id = ?'),
       earliest: db.prepare('SELECT MIN(offset) AS first FROM bus_messages WHERE topic = ?'),
+      topicEnds: db.prepare('SELECT name, next_offset AS next FROM bus_topics'),
     };
     this.db = db;
   }
 
   private requireOpen(): NonNullable<EmbeddedBus['statements']> {
+    if (this.syncFailure) throw this.syncFailure;
     if (this.closing) throw new BusError('the bus is closing', 'closed', true);
     if (!this.statements) throw new BusError('the embedded bus is not started', 'not_ready', true);
     return this.statements;
@@ -196,10 +256,64 @@ export class EmbeddedBus implements Bus {
     return row;
   }
 
+  /** Resolves once an fsync of the WAL that began after this call has completed. */
+  private durable(): Promise<void> {
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
+    if (!this.syncing) return this.startSync();
+    this.nextSync ??= this.syncing
+      .catch(() => undefined)
+      .then(() => {
+        this.nextSync = undefined;
+        return this.startSync();
+      });
+    return this.nextSync;
+  }
+
+  private startSync(): Promise<void> {
+    const run = async (): Promise<void> => {
+      // The ends before the flush: every commit up to them is in the WAL the flush writes out.
+      // Not requireOpen: close() lets the flushes of commits already made finish.
+      if (!this.statements) throw new BusError('the embedded bus is closed', 'closed', true);
+      const ends = this.statements.topicEnds.all() as { name: string; next: number }[];
+      try {
+        await this.wal.sync(`${this.options.path}-wal`);
+      } catch (error) {
+        this.syncFailure = new BusError(
+          `cannot flush ${this.options.path}-wal to disk: ${(error as Error).message}; restart once the disk is fixed`,
+          'unknown',
+          false,
+          { cause: error },
+        );
+        this.options.logger.error('embedded bus fsync failed; refusing all writes until restarted', { error });
+        throw this.syncFailure;
+      }
+      for (const { name, next } of ends) {
+        if ((this.durableEnds.get(name) ?? 0) < next) this.durableEnds.set(name, next);
+      }
+    };
+    const running = run().finally(() => {
+      if (this.syncing === running) this.syncing = undefined;
+    });
+    this.syncing = running;
+    return running;
+  }
+
+  /**
+   * Where consumers may read `topic` up to: the end a completed flush covered, flushing first when
+   * the file holds more (written by this bus a moment ago, or by another process).
+   */
+  private async readableEnd(topic: string): Promise<number> {
+    const end = this.topicEnd(topic);
+    // The flush running now may already cover `end`; if not, the next one (which starts after
+    // this read) does.
+    while ((this.durableEnds.get(topic) ?? 0) < end) await (this.syncing ?? this.durable());
+    return end;
+  }
+
   /**
    * One partition per topic here; an explicit partition in a message is therefore ignored.
-   * Group commit: the publishes of one turn of the event loop are written in one transaction, so
-   * they share one fsync (synchronous=FULL), and each resolves only once that commit is on disk.
+   * Group commit: the publishes of one turn of the event loop are written in one transaction, and
+   * each resolves only once a flush of the WAL after that commit is on disk (see the class).
    * Each publish is its own savepoint: one that fails (an unknown topic) fails alone.
    */
   publish(topic: string, messages: readonly OutgoingMessageTo[]): Promise<void> {
@@ -257,17 +371,32 @@ export class EmbeddedBus implements Bus {
       for (const publish of batch) publish.reject(failed(error, 'publish'));
       return;
     }
-    for (const topic of new Set(written.map((publish) => publish.topic))) this.events.emit('published', topic);
-    for (const publish of written) publish.resolve();
+    if (written.length === 0) return;
+    this.durable().then(
+      () => {
+        for (const topic of new Set(written.map((publish) => publish.topic))) this.events.emit('published', topic);
+        for (const publish of written) publish.resolve();
+      },
+      (error: unknown) => {
+        for (const publish of written) publish.reject(failed(error, 'publish'));
+      },
+    );
   }
 
-  /** Runs `write` in one immediate transaction and wakes the consumers of the topics it wrote. */
-  private atomically(what: string, write: () => readonly string[]): Promise<void> {
+  /**
+   * Runs `write` in one immediate transaction, and once it is on disk wakes the consumers of the
+   * topics it wrote and resolves.
+   */
+  private async atomically(what: string, write: () => readonly string[]): Promise<void> {
+    const failed = (error: unknown): BusError =>
+      error instanceof BusError
+        ? error
+        : new BusError(`${what} failed: ${(error as Error).message}`, 'unknown', true, { cause: error });
+    let written: readonly string[];
     try {
       this.requireOpen();
       const db = this.db as DatabaseSync;
       db.exec('BEGIN IMMEDIATE');
-      let written: readonly string[];
       try {
         written = write();
         db.exec('COMMIT');
@@ -275,15 +404,13 @@ export class EmbeddedBus implements Bus {
         db.exec('ROLLBACK');
         throw error;
       }
-      for (const topic of written) this.events.emit('published', topic);
-      return Promise.resolve();
     } catch (error) {
-      return Promise.reject(
-        error instanceof BusError
-          ? error
-          : new BusError(`${what} failed: ${(error as Error).message}`, 'unknown', true, { cause: error }),
-      );
+      throw failed(error);
     }
+    await this.durable().catch((error: unknown) => {
+      throw failed(error);
+    });
+    for (const topic of written) this.events.emit('published', topic);
   }
 
   /** Inside a transaction. A compacted topic keeps only each key's latest message, and none after a tombstone. */
@@ -412,7 +539,14 @@ export class EmbeddedBus implements Bus {
         if (isStopped()) return delivered;
         const committed = (statements.groupOffset.get(options.groupId, topic) as { next: number }).next;
         const from = Math.max(committed, positions.get(topic) ?? 0);
-        const rows = statements.readMessages.all(topic, from, options.eachBatch ? BATCH : 1) as unknown as MessageRow[];
+        const end = await this.readableEnd(topic);
+        if (end <= from || isStopped()) continue;
+        const rows = statements.readMessages.all(
+          topic,
+          from,
+          end,
+          options.eachBatch ? BATCH : 1,
+        ) as unknown as MessageRow[];
         const last = rows.at(-1);
         if (last === undefined) continue;
         await handleBatch(
@@ -463,14 +597,10 @@ export class EmbeddedBus implements Bus {
     return subscription;
   }
 
-  readAll(topic: string): Promise<IncomingMessage[]> {
-    try {
-      const end = this.topicEnd(topic);
-      const rows = this.requireOpen().readAll.all(topic, end) as unknown as MessageRow[];
-      return Promise.resolve(rows.map((row) => toIncoming(topic, row)));
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+  async readAll(topic: string): Promise<IncomingMessage[]> {
+    const end = await this.readableEnd(topic);
+    const rows = this.requireOpen().readAll.all(topic, end) as unknown as MessageRow[];
+    return rows.map((row) => toIncoming(topic, row));
   }
 
   readPartition(topic: string, partition: number): Promise<IncomingMessage[]> {
@@ -514,6 +644,8 @@ export class EmbeddedBus implements Bus {
     await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
     this.closing = true;
     await this.inFlight.drain();
+    await Promise.allSettled([this.syncing, this.nextSync]);
+    await this.wal.close();
     this.db?.close();
     this.db = undefined;
     this.statements = undefined;
