@@ -2,6 +2,8 @@ export { ApiError, ERROR_CODES, invalidPayload, unavailable } from './api-error.
 export type { ApiErrorBody, ErrorCode, FieldProblem } from './api-error.js';
 export { isAuthorized, requireAuth, secretEquals } from './auth.js';
 export type { AuthPolicy, BasicCredentials } from './auth.js';
+export { directJsonPost, sendJson } from './direct-json-post.js';
+export type { DirectJsonPost } from './direct-json-post.js';
 export { errorHandler, methodNotAllowed, notFound } from './handlers.js';
 export { healthRouter } from './health.js';
 export type { HealthOptions, ReadinessCheck } from './health.js';

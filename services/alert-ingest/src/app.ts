@@ -19,7 +19,7 @@ import type { RulesSource } from './condition/rules-cache.js';
 import type { IngestConfig } from './config.js';
 import { durablePublisher } from './durable-publish.js';
 import { createIngestMetrics } from './metrics.js';
-import { ingestRouter } from './routes.js';
+import { ingestRoutes } from './routes.js';
 
 export interface IngestAppDeps {
   readonly config: IngestConfig;
@@ -41,8 +41,22 @@ export function createApp(deps: IngestAppDeps): Express {
   app.set('trust proxy', false);
   // No ETag: nobody revalidates a POST's answer, and computing one hashed every response body.
   app.set('etag', false);
+  const ingest = ingestRoutes({
+    config,
+    topics: topicNames(config.platform.topicPrefix),
+    clock: deps.clock,
+    logger,
+    metrics,
+    publish: durablePublisher(deps.bus, metrics, logger, config.retryAfterSeconds, config.limits),
+    conditions: countedConditionLookup(
+      conditionLookup({ rules: deps.rules, alertForMs: config.correlation.alertForMs }),
+      registry,
+    ),
+  });
   app.use(httpMetrics(registry, 'ingest'));
   app.use(httpTracing());
+  // Webhooks first: the busiest route skips the routers below (which get whatever it passes on).
+  app.use(ingest.direct);
   app.use(
     healthRouter(registry, deps.readiness, {
       logger,
@@ -50,20 +64,7 @@ export function createApp(deps: IngestAppDeps): Express {
     }),
   );
   app.use(openApiRouter(openApiDocument));
-  app.use(
-    ingestRouter({
-      config,
-      topics: topicNames(config.platform.topicPrefix),
-      clock: deps.clock,
-      logger,
-      metrics,
-      publish: durablePublisher(deps.bus, metrics, logger, config.retryAfterSeconds, config.limits),
-      conditions: countedConditionLookup(
-        conditionLookup({ rules: deps.rules, alertForMs: config.correlation.alertForMs }),
-        registry,
-      ),
-    }),
-  );
+  app.use(ingest.router);
   app.use(notFound);
   const countRejections: ErrorRequestHandler = (error: unknown, req, _res, next) => {
     if (error instanceof ApiError && error.status < 500) {

@@ -9,7 +9,7 @@ import {
   decodeAlertmanagerWebhook,
 } from '@sitrep/codec';
 import type { Clock, ConditionLookup } from '@sitrep/domain';
-import { invalidPayload, jsonBody, methodNotAllowed, requireAuth } from '@sitrep/http';
+import { directJsonPost, invalidPayload, jsonBody, methodNotAllowed, requireAuth, sendJson } from '@sitrep/http';
 import { requestContext, type Logger } from '@sitrep/telemetry';
 import type { IngestConfig } from './config.js';
 import type { Publish } from './durable-publish.js';
@@ -34,7 +34,15 @@ const asProblems = (issues: readonly FieldIssue[]) =>
 /** Express 5 forwards rejected promises to the error handler; this only narrows the type. */
 type AsyncHandler = (req: Request, res: Parameters<RequestHandler>[1]) => Promise<void>;
 
-export function ingestRouter(deps: RouteDeps): Router {
+export const ALERTMANAGER_PATH = '/api/v1/alertmanager';
+
+/**
+ * The ingest routes: `router` serves them all; `direct` serves the plain webhook requests
+ * (JSON, UTF-8, a Content-Length) of POST /api/v1/alertmanager ahead of the router, with the
+ * same checks and answers and less work per request (see directJsonPost), and passes every other
+ * request on to it.
+ */
+export function ingestRoutes(deps: RouteDeps): { readonly router: Router; readonly direct: RequestHandler } {
   const { config, topics, clock, logger, metrics, publish, conditions } = deps;
   const router = Router();
   const auth = requireAuth(config.auth);
@@ -63,14 +71,19 @@ export function ingestRouter(deps: RouteDeps): Router {
       requestContext(res),
       alertRecordNamer(webhook, alerts),
     );
-    for (const alert of alerts) metrics.alertsAccepted.inc({ status: alert.status });
-    logger.info('notification accepted', {
+    let firing = 0;
+    for (const alert of alerts) if (alert.status === 'firing') firing += 1;
+    if (firing > 0) metrics.alertsAccepted.inc({ status: 'firing' }, firing);
+    if (firing < alerts.length) metrics.alertsAccepted.inc({ status: 'resolved' }, alerts.length - firing);
+    // Debug, not info: in an alert storm a line per notification is a flood; the counters above
+    // and sitrep_ingest_http_requests_total say how many were accepted.
+    logger.debug('notification accepted', {
       receiver: webhook.receiver,
       groupKey: webhook.groupKey,
       status: webhook.status,
       alerts: alerts.length,
     });
-    res.status(200).json({ status: 'accepted', alerts: alerts.length, ids: alerts.map((alert) => alert.occurrenceId) });
+    sendJson(res, 200, { status: 'accepted', alerts: alerts.length, ids: alerts.map((alert) => alert.occurrenceId) });
   };
 
   const receiveChange: AsyncHandler = async (req, res) => {
@@ -95,12 +108,18 @@ export function ingestRouter(deps: RouteDeps): Router {
   };
 
   router
-    .route('/api/v1/alertmanager')
+    .route(ALERTMANAGER_PATH)
     .post(auth, ...body, receiveAlertmanager)
     .all(methodNotAllowed('POST'));
   router
     .route('/api/v1/changes')
     .post(auth, ...body, receiveChange)
     .all(methodNotAllowed('POST'));
-  return router;
+  const direct = directJsonPost({
+    path: ALERTMANAGER_PATH,
+    limitBytes: config.maxBodyBytes,
+    before: auth,
+    handle: receiveAlertmanager,
+  });
+  return { router, direct };
 }
