@@ -6,7 +6,7 @@ import { StoreError, type IncidentStore } from '@sitrep/store';
 import { requestContext, type Logger } from '@sitrep/telemetry';
 import { Router, type Request, type Response } from 'express';
 import { incidentDetail } from '../api/views.js';
-import { addEntry, loadIncidentRecord, reportedIncidents } from '../api/records.js';
+import { addEntry, loadIncidentRecord, reportedFromTimes } from '../api/records.js';
 import type { ImpactSource } from '../impact-source.js';
 import type { RecorderMetrics } from '../metrics.js';
 import type { UiAssets } from './assets.js';
@@ -156,15 +156,16 @@ export function pagesRouter(deps: PagesDeps): Router {
     const ctx = context(req, res);
     const period = REPORT_PERIODS.find((option) => option === req.query.period) ?? '30d';
     const since = period === 'all' ? undefined : new Date(ctx.now.getTime() - PERIODS[period]);
-    const rows = await store.reportedIncidents(since ? { since } : {});
-    const reported = reportedIncidents(rows, ctx.now);
+    // The report index, as the reliability API reads it: the page and the API cannot disagree.
+    const rows = await store.reportedTimes(since ? { since } : {});
+    const reported = reportedFromTimes(rows, ctx.now);
     sendHtml(
       res,
       200,
       reportsPage(ctx, {
         period,
         incidents: rows.map((row, index) => ({
-          startedAt: row.startedAt,
+          startedAt: new Date(row.startedAt),
           reported: reported[index] as (typeof reported)[number],
         })),
       }),
