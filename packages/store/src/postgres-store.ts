@@ -81,8 +81,12 @@ const unnestOf = (types: readonly string[]) =>
 
 // A batch writes each table in one statement: its rows as one array per column.
 const BATCH_SQL = {
+  // The events as one JSON document: JSON.stringify escapes the payloads natively, where an array
+  // parameter per column had pg escape every quote of every payload in JavaScript.
   insertEvents: `INSERT INTO incident_events (id, incident_id, sequence, type, occurred_at, payload)
-    ${unnestOf(['text', 'text', 'bigint', 'text', 'bigint', 'text'])} ON CONFLICT (id) DO NOTHING`,
+    SELECT id, incident_id, sequence, type, occurred_at, payload FROM json_to_recordset(?::json)
+      AS r (id text, incident_id text, sequence bigint, type text, occurred_at bigint, payload text)
+    ON CONFLICT (id) DO NOTHING`,
   upsertIncidents: SQL.upsertIncident.replace(/VALUES \([?, ]+\)/, unnestOf(INCIDENT_ARRAY_TYPES)),
   deleteServices: 'DELETE FROM incident_services WHERE incident_id = ANY(?::text[])',
   insertServices: `INSERT INTO incident_services (service, started_at, incident_id)
@@ -97,6 +101,20 @@ const BATCH_SQL = {
     WHERE incident_id = ANY(?::text[]) ORDER BY incident_id, at, recorded_at, id`,
   storedEvents: 'SELECT id, incident_id, sequence FROM incident_events WHERE id = ANY(?::text[])',
 } as const;
+
+/** Events as json_to_recordset reads them (BATCH_SQL.insertEvents). */
+function eventsDocument(events: readonly StoredEvent[]): string {
+  return JSON.stringify(
+    events.map((event) => ({
+      id: event.id,
+      incident_id: event.incidentId,
+      sequence: event.sequence,
+      type: event.type,
+      occurred_at: event.occurredAt.getTime(),
+      payload: event.payload,
+    })),
+  );
+}
 
 /** Rows as one array per column, for unnest. */
 function columns(rows: readonly (readonly SqlValue[])[], width: number): SqlValue[][] {
@@ -300,7 +318,7 @@ export class PostgresIncidentStore implements IncidentStore {
   }
 
   async recordBatch(writes: readonly BatchWrite[]): Promise<'stored' | 'stale'> {
-    const events = writes.flatMap((write) => write.events.map(eventParams));
+    const events = writes.flatMap((write) => write.events);
     const rows = writes.flatMap((write) => (write.incident ? [write.incident] : []));
     const moved = writes.flatMap(({ incident, previous }) =>
       incident && (previous === null || !sameServices(previous, incident)) ? [incident] : [],
@@ -309,7 +327,7 @@ export class PostgresIncidentStore implements IncidentStore {
       return await this.transaction(async (client) => {
         // Every event was read as not stored: one that is now was written by someone else.
         if (events.length > 0) {
-          const inserted = (await this.query(BATCH_SQL.insertEvents, columns(events, 6), client)).rowCount;
+          const inserted = (await this.query(BATCH_SQL.insertEvents, [eventsDocument(events)], client)).rowCount;
           if (inserted !== events.length) throw new StaleRow();
         }
         if (rows.length > 0) {

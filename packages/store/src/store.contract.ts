@@ -92,6 +92,12 @@ export function describeStoreContract(name: string, open: (storage: string) => P
             expect(await store.incident(incidentId)).toEqual(stored);
             expect(await store.events(incidentId)).toEqual([storedEvent]);
             expect(await store.entries(incidentId)).toEqual([note]);
+            // The same text through a batch, where events and rows are written several at a time.
+            const batched = { ...event(incidentId, 2, `b${n}`), type: author, payload: JSON.stringify({ id, body }) };
+            const next = { ...stored, lastSequence: 2, revision: 2, summary: JSON.stringify({ author }) };
+            expect(await store.recordBatch([{ events: [batched], incident: next, previous: stored }])).toBe('stored');
+            expect(await store.events(incidentId)).toEqual([storedEvent, batched]);
+            expect(await store.incident(incidentId)).toEqual(next);
             // And the service filter finds it by each of its services, commas and percent signs included.
             for (const service of services) {
               const page = await store.listIncidents({ service, limit: 500 });
