@@ -95,6 +95,19 @@ function isBusy(error: unknown): boolean {
   return typeof errcode === 'number' && [5, 6].includes(errcode & 0xff);
 }
 
+/** Why messages cannot be appended to a topic (its row, if it exists), or undefined if they can. */
+function refusalOf(
+  topic: string,
+  row: { compacted: number } | undefined,
+  messages: readonly OutgoingMessageTo[],
+): BusError | undefined {
+  if (row === undefined) return new BusError(`unknown topic ${topic}`, 'protocol', false);
+  if (row.compacted !== 1 && messages.some((message) => message.value === null)) {
+    return new BusError(`a tombstone needs a compacted topic; ${topic} is not`, 'protocol', false);
+  }
+  return undefined;
+}
+
 function toIncoming(topic: string, row: MessageRow): IncomingMessage {
   return {
     topic,
@@ -314,7 +327,7 @@ export class EmbeddedBus implements Bus {
    * One partition per topic here; an explicit partition in a message is therefore ignored.
    * Group commit: the publishes of one turn of the event loop are written in one transaction, and
    * each resolves only once a flush of the WAL after that commit is on disk (see the class).
-   * Each publish is its own savepoint: one that fails (an unknown topic) fails alone.
+   * A publish that cannot be written (an unknown topic) fails alone, refused before any of its rows.
    */
   publish(topic: string, messages: readonly OutgoingMessageTo[]): Promise<void> {
     try {
@@ -346,21 +359,27 @@ export class EmbeddedBus implements Bus {
     try {
       this.requireOpen();
       const db = this.db as DatabaseSync;
+      const statements = this.requireOpen();
       db.exec('BEGIN IMMEDIATE');
       try {
         const now = Date.now();
+        // Each topic's row read and written once per commit, not once per publish.
+        const ends = new Map<string, { next: number; compacted: number } | undefined>();
         for (const publish of batch) {
-          db.exec('SAVEPOINT publish');
-          try {
-            this.append(publish.topic, publish.messages, now);
-            db.exec('RELEASE publish');
-            written.push(publish);
-          } catch (error) {
-            db.exec('ROLLBACK TO publish');
-            db.exec('RELEASE publish');
-            publish.reject(failed(error, `publish to ${publish.topic}`));
+          if (!ends.has(publish.topic)) ends.set(publish.topic, this.topicRowOrNone(publish.topic));
+          const end = ends.get(publish.topic);
+          // A publish that cannot be written is refused before any of its rows is, so the others
+          // need no savepoint around theirs.
+          const refusal = refusalOf(publish.topic, end, publish.messages);
+          if (refusal) {
+            publish.reject(refusal);
+            continue;
           }
+          if (!end) continue;
+          end.next = this.appendRows(publish.topic, publish.messages, now, end.next, end.compacted === 1);
+          written.push(publish);
         }
+        for (const [topic, end] of ends) if (end) statements.bumpTopic.run(end.next, topic);
         db.exec('COMMIT');
       } catch (error) {
         db.exec('ROLLBACK');
@@ -415,28 +434,38 @@ export class EmbeddedBus implements Bus {
 
   /** Inside a transaction. A compacted topic keeps only each key's latest message, and none after a tombstone. */
   private append(topic: string, messages: readonly OutgoingMessageTo[], now: number): void {
+    const end = this.topicRowOrNone(topic);
+    const refusal = refusalOf(topic, end, messages);
+    if (refusal) throw refusal;
+    if (!end) return;
+    const next = this.appendRows(topic, messages, now, end.next, end.compacted === 1);
+    this.requireOpen().bumpTopic.run(next, topic);
+  }
+
+  private topicRowOrNone(topic: string): { next: number; compacted: number } | undefined {
+    return this.requireOpen().topicOffset.get(topic) as { next: number; compacted: number } | undefined;
+  }
+
+  /** Inside a transaction, messages refusalOf accepted, from `offset` on; returns the topic's new end. */
+  private appendRows(
+    topic: string,
+    messages: readonly OutgoingMessageTo[],
+    now: number,
+    offset: number,
+    compacted: boolean,
+  ): number {
     const statements = this.requireOpen();
-    const { next, compacted } = this.topicRow(topic);
-    let offset = next;
+    let next = offset;
     for (const message of messages) {
       if (message.value === null) {
-        if (compacted !== 1)
-          throw new BusError(`a tombstone needs a compacted topic; ${topic} is not`, 'protocol', false);
-        statements.dropOlderWithKey.run(topic, message.key, offset);
+        statements.dropOlderWithKey.run(topic, message.key, next);
         continue;
       }
-      statements.insertMessage.run(
-        topic,
-        offset,
-        message.key,
-        message.value,
-        JSON.stringify(message.headers ?? {}),
-        now,
-      );
-      if (compacted === 1) statements.dropOlderWithKey.run(topic, message.key, offset);
-      offset += 1;
+      statements.insertMessage.run(topic, next, message.key, message.value, JSON.stringify(message.headers ?? {}), now);
+      if (compacted) statements.dropOlderWithKey.run(topic, message.key, next);
+      next += 1;
     }
-    statements.bumpTopic.run(offset, topic);
+    return next;
   }
 
   /** Fencing lives in the file, so it holds between processes sharing it too. */
