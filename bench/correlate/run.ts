@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import kafkajs from 'kafkajs';
 import { KafkaBus } from '@sitrep/bus';
-import { alertMessages } from '@sitrep/codec';
+import { alertMessages, readAlert } from '@sitrep/codec';
 import { topicNames } from '@sitrep/contracts';
 import {
   Correlator,
@@ -118,12 +118,41 @@ function gc(): void {
   collect();
 }
 
+const benchWebhook = (() => {
+  const parsed = parseAlertmanagerWebhook(webhookBody([]));
+  if (!parsed.ok) throw new Error('bad webhook');
+  return parsed.value;
+})();
+
+/** The alert as the correlator service gets it: encoded as ingest writes it, then read back. */
+function asConsumed(alert: Alert): Alert {
+  const [message] = alertMessages(
+    [alert],
+    { ...benchWebhook, groupKey: groupKeyOf(alert.labels) },
+    DEFAULT_CORRELATION_SETTINGS,
+    {},
+  );
+  if (!message) throw new Error('no record');
+  const read = readAlert({
+    topic: 'alerts',
+    partition: 0,
+    offset: '0',
+    key: message.key,
+    value: message.value,
+    headers: message.headers,
+  });
+  if (!read.ok) throw new Error(read.detail);
+  return read.value;
+}
+
 function memoryPerOpenAlert(open: number): { bytesPerAlert: number; snapshotBytes: number } {
   gc();
   const before = process.memoryUsage().heapUsed;
   const correlator = new Correlator(DEFAULT_CORRELATION_SETTINGS);
-  // Generated one at a time: the heap then holds only what the correlator keeps of each alert.
-  for (const alert of stream(open, Math.max(10, open / 50), false)) correlator.applyAlert(alert);
+  // Generated one at a time, and read back from its record as the service reads it (the strings
+  // of a parsed record are flat, unlike the generator's): the heap then holds only what the
+  // correlator keeps of each alert, as it would in the service.
+  for (const alert of stream(open, Math.max(10, open / 50), false)) correlator.applyAlert(asConsumed(alert));
   gc();
   const after = process.memoryUsage().heapUsed;
   // As stored on the state topic: gzipped JSON in base64.

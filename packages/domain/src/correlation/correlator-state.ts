@@ -1,4 +1,5 @@
 import type { Change } from '../change.js';
+import { FiringListing } from './firing-listing.js';
 import type { IncidentAlert, IncidentChange } from './incident-event.js';
 import type { SignalClass } from './signal.js';
 import type { Severity } from './severity.js';
@@ -77,7 +78,7 @@ export interface CorrelatorState {
    * Per Alertmanager group and record key (`group NUL key`), the firing occurrences (fingerprint
    * to startsAt) its latest complete notification listed: one missing from the next has ended.
    */
-  readonly listings: Map<string, Map<string, Date>>;
+  readonly listings: Map<string, FiringListing>;
   /** Notifications whose records are still arriving, by the same key. */
   readonly pending: Map<string, PendingListing>;
   /** The stream's time: the latest receipt time seen. */
@@ -92,13 +93,15 @@ export function emptyState(): CorrelatorState {
 // snapshot from an older release is recognised rather than misread.
 type Json<T> = T extends Date
   ? string
-  : T extends Map<string, infer V>
-    ? [string, Json<V>][]
-    : T extends readonly (infer E)[]
-      ? Json<E>[]
-      : T extends object
-        ? { [K in keyof T]: Json<T[K]> }
-        : T;
+  : T extends FiringListing
+    ? [string, string][]
+    : T extends Map<string, infer V>
+      ? [string, Json<V>][]
+      : T extends readonly (infer E)[]
+        ? Json<E>[]
+        : T extends object
+          ? { [K in keyof T]: Json<T[K]> }
+          : T;
 
 export interface CorrelatorSnapshot {
   readonly version: 1;
@@ -181,7 +184,10 @@ export function stateFromSnapshot(snapshot: CorrelatorSnapshot): CorrelatorState
     incidents: new Map(raw.incidents.map(([id, incident]) => [id, reviveIncident(incident)])),
     recentChanges: new Map(raw.recentChanges.map(([id, change]) => [id, reviveChange(change)])),
     listings: new Map(
-      (raw.listings ?? []).map(([key, listed]) => [key, new Map(listed.map(([fp, startsAt]) => [fp, date(startsAt)]))]),
+      (raw.listings ?? []).map(([key, listed]) => [
+        key,
+        FiringListing.of(listed.map(([fp, startsAt]) => [fp, date(startsAt)] as const)),
+      ]),
     ),
     pending: new Map(
       (raw.pending ?? []).map(([key, pending]) => [

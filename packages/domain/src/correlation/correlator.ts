@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { alertOccurrenceId, type Alert } from '../alert.js';
 import type { Change } from '../change.js';
 import { GroupListings, LISTING_GRACE_MS, type ListingEnd } from './group-listings.js';
+import { StringPool } from './string-pool.js';
 import type {
   AlertEndReason,
   IncidentAlert,
@@ -86,6 +87,8 @@ export class Correlator {
 
   /** Lookups derived from the state (never stored): a record costs O(its incident), not O(all). */
   private readonly index: IncidentIndex;
+  /** The label values and services of the alerts held, shared (see StringPool). */
+  private readonly strings = new StringPool();
   private readonly listingsOf: GroupListings;
   /** When each open occurrence goes stale; derived from the state, entries checked when due. */
   private readonly staleDeadlines: StaleDeadlines;
@@ -463,15 +466,16 @@ export class Correlator {
   }
 
   private toIncidentAlert(alert: Alert, scope: Scope): IncidentAlert {
+    const labels = this.strings.labels(alert.labels);
     return {
       alertId: alert.occurrenceId,
       fingerprint: alert.fingerprint,
-      alertname: alert.labels.alertname ?? 'unnamed',
-      signal: classifySignal(alert.labels, this.settings.signalRules),
-      service: scope.service,
-      severity: severityOf(alert.labels, this.settings.severity),
-      labels: alert.labels,
-      annotations: alert.annotations,
+      alertname: labels.alertname ?? 'unnamed',
+      signal: classifySignal(labels, this.settings.signalRules),
+      service: this.strings.intern(scope.service),
+      severity: severityOf(labels, this.settings.severity),
+      labels,
+      annotations: this.strings.labels(alert.annotations),
       startsAt: alert.startsAt,
       receivedAt: alert.receivedAt,
       value: alertValue(alert),

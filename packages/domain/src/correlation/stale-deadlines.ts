@@ -1,12 +1,15 @@
 import type { AlertSlot, IncidentState } from './correlator-state.js';
 import { MinHeap } from './min-heap.js';
 
-/** When an occurrence, last seen at `seen`, goes stale; checked against the state when due. */
+/**
+ * When an occurrence goes stale (its lastSeenAt plus the stale window); checked against the state
+ * when due. One per firing alert, so kept small: the occurrence's own startsAt Date rather than
+ * a copy of its time, and no lastSeenAt (the due time less the window is it).
+ */
 interface StaleDeadline {
   readonly due: number;
   readonly fingerprint: string;
-  readonly startsAt: number;
-  readonly seen: number;
+  readonly startsAt: Date;
 }
 
 /** An occurrence whose stale window ran out: no notification listed it since `slot.lastSeenAt`. */
@@ -36,8 +39,7 @@ export class StaleDeadlines {
     this.heap.push({
       due: slot.lastSeenAt.getTime() + this.staleAfterMs,
       fingerprint: slot.alert.fingerprint,
-      startsAt: slot.alert.startsAt.getTime(),
-      seen: slot.lastSeenAt.getTime(),
+      startsAt: slot.alert.startsAt,
     });
   }
 
@@ -89,7 +91,10 @@ export class StaleDeadlines {
     const incident = this.incidentOf(deadline.fingerprint);
     const slot = incident?.alerts.get(deadline.fingerprint);
     if (!incident || slot?.endsAt !== null) return undefined;
-    if (slot.alert.startsAt.getTime() !== deadline.startsAt || slot.lastSeenAt.getTime() !== deadline.seen) {
+    if (
+      slot.alert.startsAt.getTime() !== deadline.startsAt.getTime() ||
+      slot.lastSeenAt.getTime() + this.staleAfterMs !== deadline.due
+    ) {
       return undefined;
     }
     return { incident, slot };

@@ -1,4 +1,5 @@
 import type { AlertSlot, CorrelatorSnapshot, CorrelatorState, IncidentState } from './correlator-state.js';
+import type { FiringListing } from './firing-listing.js';
 
 /**
  * The correlator's state cut into parts, each stored under its own key, so that saving after a
@@ -52,7 +53,7 @@ export function alertPart(incidentId: string, fingerprint: string, slot: AlertSl
   return { kind: 'alert', incidentId, fingerprint, body: slot ? (toJson(slot) as AlertSlotJson) : null };
 }
 
-export function listingPart(listingId: string, listed: ReadonlyMap<string, Date> | undefined): CorrelatorStatePart {
+export function listingPart(listingId: string, listed: FiringListing | undefined): CorrelatorStatePart {
   return { kind: 'listing', listingId, body: listed ? (toJson(listed) as ListingJson) : null };
 }
 
