@@ -300,6 +300,9 @@ function report(results: readonly RoundResult[], targets: readonly string[]): st
         m((r) => r.open.p99Ms),
         1,
       )} | ${fixed(
+        m((r) => r.open.sendLateP99Ms),
+        1,
+      )} | ${fixed(
         m((r) => r.open.cpuPer1000.server),
         3,
       )} | ${fixed(
