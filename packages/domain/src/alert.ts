@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+// The one-shot hash: about three times faster than createHash for these short inputs, and ids
+// are computed for every record read.
+import { hash } from 'node:crypto';
 import type { Labels } from './labels.js';
 import type { Scope } from './scope.js';
 
@@ -81,15 +83,9 @@ export interface Alert {
  * label of the alert; the correlator keeps one listing per group).
  */
 export function alertmanagerGroupId(externalURL: string, receiver: string, groupKey: string): string {
-  return createHash('sha256')
-    .update(`${externalURL}\u0000${receiver}\u0000${groupKey}`)
-    .digest('base64url')
-    .slice(0, 22);
+  return hash('sha256', `${externalURL}\u0000${receiver}\u0000${groupKey}`, 'base64url').slice(0, 22);
 }
 
 export function alertOccurrenceId(fingerprint: string, startsAt: Date, status: AlertStatus): string {
-  return createHash('sha256')
-    .update(`${fingerprint}\u0000${startsAt.toISOString()}\u0000${status}`)
-    .digest('hex')
-    .slice(0, 32);
+  return hash('sha256', `${fingerprint}\u0000${startsAt.toISOString()}\u0000${status}`, 'hex').slice(0, 32);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { alertOccurrenceId, type Alert } from '../alert.js';
 import type { Change } from '../change.js';
 import { GroupListings, LISTING_GRACE_MS, type ListingEnd } from './group-listings.js';
@@ -30,7 +30,7 @@ import { scopeKey, type Scope } from '../scope.js';
 import { alertPart, allParts, incidentPart, listingPart, streamPart, type CorrelatorStatePart } from './state-parts.js';
 
 function eventId(incidentId: string, sequence: number): string {
-  return createHash('sha256').update(`${incidentId}\u0000${sequence}`).digest('hex').slice(0, 32);
+  return hash('sha256', `${incidentId}\u0000${sequence}`, 'hex').slice(0, 32);
 }
 
 /**
@@ -40,7 +40,7 @@ function eventId(incidentId: string, sequence: number): string {
  */
 function incidentIdFor(alert: Alert): string {
   const seed = `${alert.occurrenceId}\u0000${alert.receivedAt.toISOString()}`;
-  return `inc_${createHash('sha256').update(seed).digest('hex').slice(0, 20)}`;
+  return `inc_${hash('sha256', seed, 'hex').slice(0, 20)}`;
 }
 
 /** Code-unit order: unlike localeCompare, the same on every host. */
