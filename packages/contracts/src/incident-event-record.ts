@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertConditionSchema } from './alert-condition.js';
+import { wellFormedIncidentEventRecord } from './incident-event-check.js';
 import { parseWith, tolerantEnum, type ParseResult } from './validation.js';
 
 export const INCIDENT_EVENT_SCHEMA_NAME = 'sitrep.incident-event.v1';
@@ -129,7 +130,9 @@ export function parseFutureIncidentEventRecord(value: unknown): ParseResult<Futu
 }
 
 export function parseIncidentEventRecord(value: unknown): ParseResult<IncidentEventRecordV1> {
-  return parseWith(incidentEventRecordSchema, value);
+  // The well-formed case by hand first (see incident-event-check.ts); the schema decides the rest.
+  const fast = wellFormedIncidentEventRecord(value);
+  return fast === undefined ? parseWith(incidentEventRecordSchema, value) : { ok: true, value: fast };
 }
 
 /** JSON Schema (2020-12) of IncidentEventRecordV1, generated from the zod schema. */
