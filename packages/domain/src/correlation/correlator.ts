@@ -77,6 +77,10 @@ export class Correlator {
     options: CorrelatorOptions = {},
   ) {
     this.state = snapshot ? stateFromSnapshot(snapshot) : emptyState();
+    // A restored state's strings are each parsed on their own: shared as a live one's are.
+    for (const incident of this.state.incidents.values()) {
+      for (const slot of incident.alerts.values()) slot.alert = this.shared(slot.alert);
+    }
     this.index = IncidentIndex.build(this.state.incidents.values(), settings.dependencies);
     this.listingsOf = new GroupListings(this.state.listings, this.state.pending, options.trackChanges === true);
     this.changes =
@@ -463,6 +467,15 @@ export class Correlator {
         compareText(a.id, b.id),
     );
     return candidates[0];
+  }
+
+  private shared(alert: IncidentAlert): IncidentAlert {
+    return {
+      ...alert,
+      labels: this.strings.labels(alert.labels),
+      annotations: this.strings.labels(alert.annotations),
+      service: this.strings.intern(alert.service),
+    };
   }
 
   private toIncidentAlert(alert: Alert, scope: Scope): IncidentAlert {
