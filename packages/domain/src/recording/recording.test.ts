@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Correlator } from '../correlation/correlator.js';
 import type { IncidentEvent } from '../correlation/incident-event.js';
@@ -6,7 +7,7 @@ import { firing, LB_OUTAGE, lbOutageEvents, lbOutageSettings, minute as at, reso
 import type { HumanEntry, HumanEntryKind } from './entries.js';
 import { incidentDurations, incidentMoments } from './durations.js';
 import { incidentImpact } from './impact.js';
-import { durationStats, reliabilityReport } from './reliability.js';
+import { durationStats, reliabilityReport, type ReliabilityGrouping, type ReportedIncident } from './reliability.js';
 import { buildTimeline } from './timeline.js';
 
 const settings = lbOutageSettings();
@@ -216,5 +217,51 @@ describe('reliability report', () => {
       median: 450,
       p90: 600,
     });
+  });
+});
+
+describe('reliabilityReport, column by column', () => {
+  // The definition, plainly: group the incidents, then the stats of each phase's values.
+  const plainly = (incidents: readonly ReportedIncident[], groupBy: ReliabilityGrouping) => {
+    const groups = new Map<string, ReportedIncident[]>();
+    for (const incident of incidents) {
+      const key = groupBy === 'service' ? incident.service : groupBy === 'severity' ? incident.severity : 'all';
+      groups.set(key, [...(groups.get(key) ?? []), incident]);
+    }
+    return [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, members]) => ({
+        key,
+        incidents: members.length,
+        timeToDetect: durationStats(members.map((member) => member.durations.timeToDetect)),
+        timeToAcknowledge: durationStats(members.map((member) => member.durations.timeToAcknowledge)),
+        timeToMitigate: durationStats(members.map((member) => member.durations.timeToMitigate)),
+        timeToResolve: durationStats(members.map((member) => member.durations.timeToResolve)),
+      }));
+  };
+  const duration = fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: null, freq: 4 });
+  const incident = fc.record({
+    service: fc.constantFrom('auth', 'checkout', 'search', 'b', 'a'),
+    severity: fc.constantFrom('critical' as const, 'warning' as const, 'info' as const),
+    durations: fc.record({
+      timeToDetect: fc.integer({ min: 0, max: 10_000_000 }),
+      timeToAcknowledge: duration,
+      timeToMitigate: duration,
+      timeToResolve: duration,
+      duration: fc.integer({ min: 0, max: 10_000_000 }),
+    }),
+  });
+
+  it('gives what grouping and durationStats give, for every grouping', () => {
+    fc.assert(
+      fc.property(
+        fc.array(incident, { maxLength: 60 }),
+        fc.constantFrom('service' as const, 'severity' as const, 'none' as const),
+        (incidents, groupBy) => {
+          expect(reliabilityReport(incidents, groupBy)).toStrictEqual(plainly(incidents, groupBy));
+        },
+      ),
+      { numRuns: 400, seed: 20261202 },
+    );
   });
 });
