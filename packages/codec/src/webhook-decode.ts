@@ -1,5 +1,9 @@
 import {
   calendarValid,
+  isObject,
+  labelSet,
+  storable,
+  UNSURE,
   isGoZeroTime,
   parseAlertmanagerWebhook,
   type AlertmanagerWebhook,
@@ -19,36 +23,6 @@ import {
 export function decodeAlertmanagerWebhook(body: unknown): ParseResult<AlertmanagerWebhook> {
   const fast = wellFormedWebhook(body);
   return fast === undefined ? parseAlertmanagerWebhook(body) : { ok: true, value: fast };
-}
-
-/** Not sure: leave it to the schema. */
-const UNSURE = undefined;
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-interface WellFormed {
-  isWellFormed(): boolean;
-}
-
-/** The contract's storable text: no NUL, no unpaired surrogate. */
-function storable(value: unknown): value is string {
-  return typeof value === 'string' && !value.includes('\u0000') && (value as unknown as WellFormed).isWellFormed();
-}
-
-/** A label set the schema accepts, copied as its record schema copies it; undefined when unsure. */
-function labelSet(value: unknown): Record<string, string> | undefined {
-  if (!isObject(value) || Object.hasOwn(value, '__proto__')) return UNSURE;
-  const out: Record<string, string> = {};
-  for (const name of Object.keys(value)) {
-    const label = value[name];
-    if (!storable(name) || !storable(label)) return UNSURE;
-    out[name] = label;
-  }
-  return out;
 }
 
 /** Optional label set with the schema's default. */

@@ -5,7 +5,15 @@ import {
   alertConditionSchema,
   type AlertConditionV1,
 } from './alert-condition.js';
-import { isObject, isRecordInstant, labelSet, nonNegativeInteger, storable, UNSURE } from './record-checks.js';
+import {
+  isObject,
+  isRecordInstant,
+  labelSet,
+  nonNegativeInteger,
+  positiveInteger,
+  storable,
+  UNSURE,
+} from './record-checks.js';
 import { recordInstant } from './time.js';
 import { parseWith, storableText, type ParseResult } from './validation.js';
 
@@ -142,7 +150,7 @@ export function wellFormedAlertRecord(value: unknown): AlertRecordV1 | undefined
     !storable(notification.externalURL) ||
     groupLabels === UNSURE ||
     !nonNegativeInteger(notification.truncatedAlerts) ||
-    !(alertsWithKey === undefined || (nonNegativeInteger(alertsWithKey) && alertsWithKey > 0)) ||
+    !(alertsWithKey === undefined || positiveInteger(alertsWithKey)) ||
     // A condition of a source this version does not know is the schema's to drop.
     !(
       condition === undefined ||

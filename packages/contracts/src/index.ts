@@ -54,6 +54,8 @@ export type { EntryRequest, TimelineEntryRecordV1 } from './timeline-entry-recor
 export { calendarValid, isGoZeroTime, rfc3339 } from './time.js';
 export { DEFAULT_TOPIC_PREFIX, HEADERS, topicNames } from './topics.js';
 export type { TopicNames } from './topics.js';
+// Checks of the well-formed case, for fast paths in front of a schema (see record-checks.ts).
+export { isObject, isRecordInstant, labelSet, storable, UNSURE } from './record-checks.js';
 export { formatPath } from './validation.js';
 export type { FieldIssue, ParseResult } from './validation.js';
 export { openApiDocument } from './openapi.js';

@@ -48,3 +48,7 @@ export function labelSet(value: unknown): Record<string, string> | undefined {
 export function nonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
+
+export function positiveInteger(value: unknown): value is number {
+  return nonNegativeInteger(value) && value > 0;
+}

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from '@opentelemetry/api';
 import { TIMELINE_ENTRY_SCHEMA_NAME, type EntryRequest, type TimelineEntryRecordV1 } from '@sitrep/contracts';
 import {
-  incidentDurations,
   incidentDurationsOfEpochs,
   recordIncident,
   type Clock,
@@ -12,7 +11,7 @@ import {
   type Severity,
 } from '@sitrep/domain';
 import { ApiError, invalidPayload } from '@sitrep/http';
-import type { EntryRow, IncidentRow, IncidentStore, ReportedRow, ReportedTimes } from '@sitrep/store';
+import type { EntryRow, IncidentRow, IncidentStore, ReportedTimes } from '@sitrep/store';
 import type { Logger } from '@sitrep/telemetry';
 import { applyTimelineEntry, gapFreePrefix, humanEntries } from '../incident-writer.js';
 import { observeMoments, type RecorderMetrics } from '../metrics.js';
@@ -40,15 +39,10 @@ export async function loadIncidentRecord(store: IncidentStore, clock: Clock, id:
   };
 }
 
-/** Report rows as the MTTx computation takes them (an incident counts for its first service). */
-export const reportedIncidents = (rows: readonly ReportedRow[], now: Date): ReportedIncident[] =>
-  rows.map((row) => ({
-    service: row.services[0] ?? '',
-    severity: row.severity as Severity,
-    durations: incidentDurations(row, now),
-  }));
-
-/** reportedIncidents from what the store's report index holds (reportedTimes): no date per row. */
+/**
+ * Report rows as the MTTx computation takes them (an incident counts for its first service),
+ * from what the store's report index holds (reportedTimes): no date per row.
+ */
 export function reportedFromTimes(rows: readonly ReportedTimes[], now: Date): ReportedIncident[] {
   const at = now.getTime();
   return rows.map((row) => ({
